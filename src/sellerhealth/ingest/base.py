@@ -49,6 +49,9 @@ class ReadResult:
     rejected: list[RejectedRow] = field(default_factory=list)
     header: tuple[str, ...] = ()
     rows: int = 0
+    # The record fields the file actually had: a newer row updates only these, so a CSV that
+    # adds latest ship dates to orders does not blank their marketplace. None means all fields.
+    fields: frozenset[str] | None = None
 
 
 class Importer(Protocol):
@@ -93,6 +96,7 @@ class TabularImporter:
     build: Builder
     signature: frozenset[str] = frozenset()
     finish: Finisher = _no_finish
+    sparse: bool = False  # column names are record fields; rows update only what they carry
 
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
@@ -121,6 +125,8 @@ class TabularImporter:
         if missing:
             return result
         present = [(c, index[c.name.lower()]) for c in self.columns if c.name.lower() in index]
+        if self.sparse:
+            result.fields = frozenset(c.name for c, _ in present)
         account_at = index.get("account")
         for line, cells in rows:
             if not any(cell.strip() for cell in cells):

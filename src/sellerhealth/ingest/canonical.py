@@ -76,6 +76,7 @@ ORDERS = TabularImporter(
         Column("category", _text),
     ),
     build=_order,
+    sparse=True,
 )
 
 
@@ -104,6 +105,7 @@ FEEDBACK = TabularImporter(
         Column("struck_through_date", _day),
     ),
     build=_feedback,
+    sparse=True,
 )
 
 
@@ -131,6 +133,7 @@ CLAIMS = TabularImporter(
         Column("buy_shipping_protected", parse_bool),
     ),
     build=_claim,
+    sparse=True,
 )
 
 
@@ -156,6 +159,7 @@ CHARGEBACKS = TabularImporter(
         Column("status_date", _day),
     ),
     build=_chargeback,
+    sparse=True,
 )
 
 
@@ -189,6 +193,7 @@ SHIPMENTS = TabularImporter(
         Column("units", optional(parse_int(1))),
     ),
     build=_shipment,
+    sparse=True,
 )
 
 TRACKING_EVENTS = TabularImporter(
@@ -206,6 +211,7 @@ TRACKING_EVENTS = TabularImporter(
         status=row["status"],
         location=row.get("location"),
     ),
+    sparse=True,
 )
 
 CANCELLATIONS = TabularImporter(
@@ -223,6 +229,7 @@ CANCELLATIONS = TabularImporter(
         initiator=row["initiator"],
         reason=row.get("reason"),
     ),
+    sparse=True,
 )
 
 
@@ -252,6 +259,7 @@ VIOLATIONS = TabularImporter(
         Column("status_date", _day),
     ),
     build=_violation,
+    sparse=True,
 )
 
 
@@ -273,6 +281,7 @@ MESSAGES = TabularImporter(
         Column("responded_at", optional(parse_timestamp)),
     ),
     build=_message,
+    sparse=True,
 )
 
 CANONICAL = (

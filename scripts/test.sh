@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Everything `make test` runs: lint, then the whole suite with a real PostgreSQL server.
+set -euo pipefail
+BIN=.venv/bin
+"$BIN/ruff" check src tests bench
+"$BIN/ruff" format --check src tests bench
+SELLERHEALTH_TEST_PG="$(scripts/postgres.sh start)"
+export SELLERHEALTH_TEST_PG
+trap 'scripts/postgres.sh stop' EXIT
+"$BIN/pytest" "$@"

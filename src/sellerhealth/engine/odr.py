@@ -1,0 +1,168 @@
+"""ODR for many accounts and many as-of days in one columnar pass (DuckDB over Arrow).
+
+Same rules as `domain.odr` (a property test holds them equal), expressed as as-of-day
+intervals (see `engine.intervals`): a defect is *active* on the days it counts, e.g. a
+negative feedback from its date until the day before its removal; a claim during each stretch
+of its status history whose status counts. An order contributes to day D's numerator when one
+of its defects is active on D and D is one of the 60 days whose window holds its purchase day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from sellerhealth.domain.defects import counted_claim_statuses
+from sellerhealth.domain.metrics import OdrMetric
+from sellerhealth.domain.policy import Policy
+from sellerhealth.domain.records import Channel
+from sellerhealth.domain.windows import Window
+from sellerhealth.engine.intervals import daily_sums
+
+COMPONENTS = ("negativeFeedback", "claims", "chargebacks")
+
+
+def _sql_list(values: tuple[str, ...] | frozenset[str]) -> str:
+    return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
+
+
+def _delivery_reason_sql(policy: Policy) -> str:
+    """SQL twin of domain.defects.is_delivery_reason."""
+    text = "replace(replace(lower(c.reason), '_', ' '), '-', ' ')"
+    keywords = (k.replace("_", " ").replace("-", " ").replace("'", "''") for k in policy.claims.delivery_reason_keywords)
+    matches = " OR ".join(f"contains({text}, '{k}')" for k in keywords) or "FALSE"
+    return f"(c.reason IS NULL OR c.reason = '' OR {matches})"
+
+
+def _status_segments(cases: str, statuses: str, date_col: str) -> str:
+    """Each case's status history as day stretches [e, next change - 1]; pending until the
+    first change (a status dated after D did not exist yet on D)."""
+    return f"""
+        SELECT account, order_id, {date_col}, e, status,
+               lead(e) OVER (PARTITION BY account, order_id, {date_col} ORDER BY e) - 1 AS b
+        FROM (
+            SELECT account, order_id, CAST({date_col} AS DATE) AS {date_col},
+                   CAST(effective_date AS DATE) AS e, status FROM {statuses}
+            UNION ALL
+            SELECT c.account, c.order_id, CAST(c.{date_col} AS DATE), CAST(c.{date_col} AS DATE),
+                   'pending'
+            FROM {cases} c
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {statuses} s
+                WHERE s.account = c.account AND s.order_id = c.order_id
+                  AND s.{date_col} = c.{date_col} AND s.effective_date = c.{date_col})
+        )"""
+
+
+def _merge(source: str, keys: str) -> str:
+    """Overlapping [a, b] day intervals merged per `keys`, so an order counts once a day."""
+    far = "DATE '9999-12-31'"
+    return f"""
+        SELECT {keys}, min(a) AS a, CASE WHEN bool_or(b IS NULL) THEN NULL ELSE max(b) END AS b
+        FROM (
+            SELECT *, sum(is_new) OVER (PARTITION BY {keys} ORDER BY a, b ROWS UNBOUNDED PRECEDING)
+                AS island
+            FROM (
+                SELECT *, CASE WHEN a <= max(coalesce(b, {far})) OVER (
+                    PARTITION BY {keys} ORDER BY a, b
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1 THEN 0 ELSE 1 END AS is_new
+                FROM ({source})
+            )
+        ) GROUP BY {keys}, island"""
+
+
+def odr_intervals_sql(policy: Policy) -> str:
+    """Intervals (keys: account, marketplace_id, channel) for ODR's parts: orders, defective
+    and each component. Expects tables orders, feedback, claims, claim_statuses, chargebacks,
+    chargeback_statuses with the store's columns (dates as ISO text)."""
+    lag, last_offset = policy.odr.lag_days, policy.odr.lag_days + policy.odr.window_days - 1
+    claim_ok = _sql_list(counted_claim_statuses(policy))
+    protected = (
+        f"(c.buy_shipping_protected = 1 AND {_delivery_reason_sql(policy)})"
+        if policy.claims.buy_shipping_protection
+        else "FALSE"
+    )
+    chargeback_ok = "TRUE" if policy.chargebacks.count_won else "s.status <> 'seller_won'"
+    defects = f"""
+        SELECT account, order_id, 'negativeFeedback' AS component, CAST(feedback_date AS DATE) AS a,
+               least(CAST(removed_date AS DATE), CAST(struck_through_date AS DATE)) - 1 AS b
+        FROM feedback WHERE rating <= {policy.feedback.negative_max_rating}
+        UNION ALL
+        SELECT s.account, s.order_id, 'claims', s.e, s.b
+        FROM ({_status_segments("claims", "claim_statuses", "claim_date")}) s
+        JOIN claims c ON c.account = s.account AND c.order_id = s.order_id
+             AND CAST(c.claim_date AS DATE) = s.claim_date
+        WHERE s.status IN {claim_ok} AND NOT {protected}
+        UNION ALL
+        SELECT s.account, s.order_id, 'chargebacks', s.e, s.b
+        FROM ({_status_segments("chargebacks", "chargeback_statuses", "chargeback_date")}) s
+        JOIN chargebacks c ON c.account = s.account AND c.order_id = s.order_id
+             AND CAST(c.chargeback_date AS DATE) = s.chargeback_date
+        WHERE c.reason IN {_sql_list(policy.chargebacks.counted_reasons)} AND {chargeback_ok}
+    """
+    return f"""
+        WITH o AS (
+            SELECT account, marketplace_id, fulfillment_channel AS channel, order_id,
+                   CAST(purchase_date AS DATE) AS p
+            FROM orders
+        ),
+        d AS (SELECT * FROM ({defects}) WHERE b IS NULL OR b >= a),
+        by_component AS ({_merge("SELECT * FROM d", "account, order_id, component")}),
+        any_defect AS ({_merge("SELECT account, order_id, a, b FROM d", "account, order_id")})
+        SELECT account, marketplace_id, channel, 'odr' AS metric, 'orders' AS part,
+               1 AS weight, p + {lag} AS d_from, p + {last_offset} AS d_to
+        FROM o
+        UNION ALL
+        SELECT o.account, o.marketplace_id, o.channel, 'odr', x.component, 1,
+               greatest(x.a, o.p + {lag}), least(coalesce(x.b, o.p + {last_offset}), o.p + {last_offset})
+        FROM o JOIN by_component x USING (account, order_id)
+        UNION ALL
+        SELECT o.account, o.marketplace_id, o.channel, 'odr', 'defective', 1,
+               greatest(x.a, o.p + {lag}), least(coalesce(x.b, o.p + {last_offset}), o.p + {last_offset})
+        FROM o JOIN any_defect x USING (account, order_id)
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class OdrKey:
+    account: str
+    marketplace_id: str
+    channel: Channel
+    day: date
+
+
+def odr_series(
+    con: duckdb.DuckDBPyConnection,
+    first: date,
+    last: date,
+    policy: Policy,
+    business_accounts: frozenset[str] = frozenset(),
+) -> dict[OdrKey, OdrMetric]:
+    """ODR for every (account, marketplace, channel) with orders, for every day first..last."""
+    rows = daily_sums(
+        con, odr_intervals_sql(policy), ["account", "marketplace_id", "channel"], first, last
+    ).fetchall()
+    parts: dict[OdrKey, dict[str, int]] = {}
+    for account, marketplace, channel, _metric, part, day, value in rows:
+        parts.setdefault(OdrKey(account, marketplace, Channel(channel), day), {})[part] = value
+    return {
+        key: odr_metric(key.channel, key.day, values, policy, key.account in business_accounts)
+        for key, values in parts.items()
+    }
+
+
+def odr_metric(
+    channel: Channel, day: date, parts: dict[str, int], policy: Policy, is_business: bool
+) -> OdrMetric:
+    return OdrMetric(
+        channel=channel,
+        window=Window.ending(day, policy.odr.window_days, policy.odr.lag_days),
+        order_count=parts.get("orders", 0),
+        defective_orders=parts.get("defective", 0),
+        negative_feedback=parts.get("negativeFeedback", 0),
+        claims=parts.get("claims", 0),
+        chargebacks=parts.get("chargebacks", 0),
+        target=policy.odr_target(is_business),
+    )

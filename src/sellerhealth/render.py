@@ -1,0 +1,118 @@
+"""The report for a person: the JSON document's content as Rich tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+STATUS_STYLE = {"GOOD": "green", "BAD": "bold red", "NONE": "dim"}
+
+# (label, key in the marketplace block, numerator key, denominator key)
+RATE_ROWS = (
+    ("Late shipment rate ({days} days)", "lateShipmentRateList", "lateShipmentCount", "orderCount"),
+    ("Pre-fulfillment cancel rate", "preFulfillmentCancellationRate", "cancellationCount", "orderCount"),
+    ("Valid tracking rate", "validTrackingRate", "validTrackingCount", "shipmentCount"),
+    ("On-time delivery rate (units)", "unitOnTimeDeliveryRate", "unitOnTimeDeliveryCount", "totalUnitCount"),
+)  # fmt: skip
+
+
+def _window(block: dict[str, Any]) -> str:
+    rng = block.get("reportingDateRange", {})
+    return f"{rng.get('reportingDateFrom', '')[:10]} .. {rng.get('reportingDateTo', '')[:10]}"
+
+
+def _status(status: str) -> Text:
+    return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.2f}%"
+
+
+def _target(block: dict[str, Any]) -> str:
+    sign = {"LESS_THAN": "<", "GREATER_THAN": ">=", "EQUALS": "="}.get(block["targetCondition"], "")
+    value = block["targetValue"]
+    return f"{sign} {value}" if block["targetCondition"] == "EQUALS" else f"{sign} {_pct(value)}"
+
+
+def _metric_table(block: dict[str, Any]) -> Table:
+    table = Table(title=f"Marketplace {block['marketplaceId']}", title_justify="left", expand=False)
+    for name in ("Metric", "Window (UTC days)", "Count", "Rate", "Target", "Status"):
+        table.add_column(name, justify="right" if name in ("Count", "Rate") else "left")
+    for channel, label in (("afn", "Order defect rate, FBA"), ("mfn", "Order defect rate, seller")):
+        odr = block["orderDefectRate"][channel]
+        detail = (
+            f"{odr['orderWithDefects']['count']} / {odr['orderCount']}  "
+            f"(feedback {odr['negativeFeedback']['count']}, claims {odr['claims']['count']}, "
+            f"chargebacks {odr['chargebacks']['count']})"
+        )
+        table.add_row(label, _window(odr), detail, _pct(odr["rate"]), _target(odr), _status(odr["status"]))
+    for label, key, numerator, denominator in RATE_ROWS:
+        blocks = block[key] if isinstance(block[key], list) else [block[key]]
+        for item in blocks:
+            days = item["reportingDateRange"] and _days(item)
+            table.add_row(
+                label.format(days=days), _window(item), f"{item[numerator]} / {item[denominator]}",
+                _pct(item["rate"]), _target(item), _status(item["status"]),
+            )  # fmt: skip
+    ahr = block["accountHealthRating"]
+    table.add_row(
+        "Account Health Rating (estimate)", _window(ahr), str(ahr.get("ahrScore", "-")), "",
+        ">= 200", Text(ahr["ahrStatus"], style="green" if ahr["ahrStatus"] == "GOOD" else "yellow"),
+    )  # fmt: skip
+    for key, value in block.items():
+        if isinstance(value, dict) and "defectsCount" in value:
+            table.add_row(
+                f"Policy: {key}", _window(value), str(value["defectsCount"]), "", "= 0",
+                _status(value["status"]),
+            )  # fmt: skip
+    return table
+
+
+def _days(block: dict[str, Any]) -> int:
+    from datetime import date
+
+    rng = block["reportingDateRange"]
+    first = date.fromisoformat(rng["reportingDateFrom"][:10])
+    last = date.fromisoformat(rng["reportingDateTo"][:10])
+    return (last - first).days + 1
+
+
+def _comparison_table(rows: list[dict[str, Any]]) -> Table | None:
+    if not rows:
+        return None
+    table = Table(title="Amazon's figures beside the computed ones", title_justify="left")
+    for name in ("Metric", "Amazon (snapshot)", "Computed", "Difference"):
+        table.add_column(name)
+    for row in rows:
+        theirs, ours = row["amazon"], row["computed"]
+        table.add_row(
+            row["metric"],
+            f"{_pct(theirs['rate'])} ({theirs['orderWithDefects']}/{theirs['orderCount']}) "
+            f"on {row['snapshotDate']}",
+            f"{_pct(ours['rate'])} ({ours['orderWithDefects']}/{ours['orderCount']})",
+            Text("DIFFERS", style="bold yellow") if row["differs"] else Text("same", style="green"),
+        )
+    return table
+
+
+def render_report(document: dict[str, Any], console: Console) -> None:
+    meta = document["sellerhealth"]
+    statuses = ", ".join(f"{s['marketplaceId']}: {s['status']}" for s in document["accountStatuses"])
+    console.print(
+        f"[bold]Account {meta['account']}[/bold] as of {meta['asOf']} "
+        f"(policy {meta['policy']['name']} {meta['policy']['version']}, program {meta['program']})"
+    )
+    console.print(f"Computed status: {statuses}")
+    if meta.get("amazonAccountStatuses"):
+        amazon = ", ".join(f"{k}: {v}" for k, v in meta["amazonAccountStatuses"].items())
+        console.print(f"Amazon's status (snapshot {meta['amazonSnapshotDate']}): {amazon}")
+    parts: list[Any] = [_metric_table(block) for block in document["performanceMetrics"]]
+    comparison = _comparison_table(meta["amazonComparison"])
+    if comparison is not None:
+        parts.append(comparison)
+    console.print(Group(*parts))
+    console.print(f"[dim]{meta['ahrNote']}[/dim]")

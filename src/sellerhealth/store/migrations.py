@@ -1,0 +1,65 @@
+"""Versioned schema migrations: each one runs once, in order, inside a transaction.
+
+A migration is a named list of SQL statements that both databases accept. Append new ones at
+the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sellerhealth.store import tables as t
+from sellerhealth.store.backends import Backend
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "initial tables",
+        (
+            *(spec.ddl() for spec in t.ALL_TABLES),
+            "CREATE INDEX orders_by_day ON orders (account, purchase_date)",
+            "CREATE INDEX feedback_by_day ON feedback (account, feedback_date)",
+            "CREATE INDEX tracking_by_id ON tracking_events (account, tracking_id)",
+        ),
+    ),
+)
+
+
+def current_version(backend: Backend) -> int:
+    if not backend.table_exists("schema_version"):
+        return 0
+    return int(backend.query("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0])
+
+
+def migrate(backend: Backend, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migration]:
+    """Apply every migration newer than the store's version; return the ones applied."""
+    applied = []
+    with backend.transaction():
+        backend.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+    for migration in migrations:
+        if migration.version <= current_version(backend):
+            continue
+        with backend.transaction():
+            # Re-check inside the write transaction: another process may have just migrated.
+            if migration.version <= current_version(backend):
+                continue
+            for statement in migration.statements:
+                backend.execute(statement)
+            backend.execute(
+                "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, datetime.now(UTC).isoformat()),
+            )
+        applied.append(migration)
+    return applied

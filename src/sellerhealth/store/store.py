@@ -1,0 +1,247 @@
+"""The store: records in, records (or columns for the engine) out, one interface for both
+databases. An import is one transaction: all of a file's records land, or none do."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from sellerhealth.domain import records as r
+from sellerhealth.store import tables as t
+from sellerhealth.store.backends import Backend, open_backend
+from sellerhealth.store.migrations import migrate
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSource:
+    """Where a batch came from, for the import log (idempotent: same file, same id)."""
+
+    file: str
+    kind: str
+    account: str
+    sha256: str
+    rows: int
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    records: int = 0
+    by_table: dict[str, int] = field(default_factory=dict)
+    removed_feedback: int = 0
+
+
+class Store:
+    """Seller data, per account, in SQLite (a path) or PostgreSQL (a postgresql:// URL)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        migrate(backend)
+
+    @classmethod
+    def open(cls, target: str | Path) -> Store:
+        return cls(open_backend(target))
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def import_records(
+        self,
+        records: Sequence[r.Record],
+        source: ImportSource | None = None,
+        fields: frozenset[str] | None = None,
+    ) -> ImportSummary:
+        """Store a file's records in one transaction; rows update only `fields` when given."""
+        summary = ImportSummary()
+        by_type: dict[type, list[Any]] = defaultdict(list)
+        for record in records:
+            by_type[type(record)].append(record)
+        reports = by_type.pop(r.FeedbackReport, [])
+        with self.backend.transaction():
+            for record_type, batch in by_type.items():
+                spec, extra = t.RECORD_TABLES[record_type]
+                if record_type is r.Feedback and reports:
+                    self._upsert_listed_feedback(batch, max(rep.report_date for rep in reports))
+                else:
+                    self._upsert(spec, (t.row_of(spec, rec, extra) for rec in batch), fields)
+                if record_type is r.Claim:
+                    self._upsert_statuses(t.CLAIM_STATUSES, batch, "claim_date")
+                elif record_type is r.Chargeback:
+                    self._upsert_statuses(t.CHARGEBACK_STATUSES, batch, "chargeback_date")
+                summary.by_table[spec.name] = len(batch)
+                summary.records += len(batch)
+            for report in reports:
+                summary.removed_feedback += self._apply_feedback_report(report)
+            if source is not None:
+                self._log_import(source, summary.records)
+        return summary
+
+    def _upsert(
+        self, spec: t.TableSpec, rows: Iterable[Sequence[Any]], fields: frozenset[str] | None = None
+    ) -> None:
+        self.backend.executemany(spec.upsert(self.backend.placeholder, fields), rows)
+
+    def _upsert_statuses(self, spec: t.TableSpec, batch: list[Any], date_field: str) -> None:
+        rows = (
+            (rec.account, rec.order_id, getattr(rec, date_field), change.effective_date, change.status)
+            for rec in batch
+            for change in rec.changes()
+        )
+        self._upsert(spec, ([t.to_cell(v) for v in row] for row in rows))
+
+    def _upsert_listed_feedback(self, batch: list[r.Feedback], report_date: date) -> None:
+        """Feedback listed in an Amazon report: remember the newest report that listed it.
+
+        A feedback listed again by a report dated on or after its recorded removal is back in
+        Amazon's list, so the removal is cleared; an older report imported late changes nothing.
+        """
+        seen = report_date.isoformat()
+        sql = (
+            "INSERT INTO feedback (account, order_id, feedback_date, rating, comments, "
+            "removed_date, struck_through_date, last_seen_report) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) "
+            "ON CONFLICT (account, order_id) DO UPDATE SET "
+            "feedback_date = excluded.feedback_date, rating = excluded.rating, "
+            "comments = excluded.comments, "
+            "removed_date = CASE WHEN feedback.removed_date <= excluded.last_seen_report "
+            "THEN NULL ELSE feedback.removed_date END, "
+            "last_seen_report = CASE WHEN feedback.last_seen_report IS NULL "
+            "OR feedback.last_seen_report < excluded.last_seen_report "
+            "THEN excluded.last_seen_report ELSE feedback.last_seen_report END"
+        )
+        rows = (
+            (f.account, f.order_id, f.feedback_date.isoformat(), f.rating, f.comments, seen)
+            for f in batch
+        )
+        self.backend.executemany(sql, rows)
+
+    def _apply_feedback_report(self, report: r.FeedbackReport) -> int:
+        """Mark as removed, on the report's date, the feedback an older report listed and this
+        newer one does not, within the dates it covers (SPEC section 3, amazon-feedback)."""
+        cells = [t.to_cell(v) for v in (report.account, report.report_date, report.range_from, report.range_to)]
+        self._upsert(t.FEEDBACK_REPORTS, [(*cells, len(report.order_ids))])
+        account, day, first, last = cells
+        where = (
+            "account = ? AND feedback_date BETWEEN ? AND ? AND last_seen_report IS NOT NULL "
+            "AND last_seen_report < ? AND (removed_date IS NULL OR removed_date > ?)"
+        )
+        params = (account, first, last, day, day)
+        count = self.backend.query(f"SELECT COUNT(*) FROM feedback WHERE {where}", params)[0][0]
+        self.backend.execute(f"UPDATE feedback SET removed_date = ? WHERE {where}", (day, *params))
+        return int(count)
+
+    def _log_import(self, source: ImportSource, records: int) -> None:
+        import_id = f"{source.account}:{source.kind}:{source.sha256}"
+        row = (
+            import_id, source.account, source.file, source.kind, source.sha256, source.rows,
+            records, datetime.now(UTC).isoformat(),
+        )  # fmt: skip
+        self.backend.execute(
+            f"INSERT INTO imports ({', '.join(t.IMPORTS.names)}) VALUES "
+            f"({', '.join('?' * len(row))}) ON CONFLICT (import_id) DO NOTHING",
+            row,
+        )
+
+    def set_account(self, settings: r.AccountSettings) -> None:
+        with self.backend.transaction():
+            self._upsert(t.ACCOUNTS, [t.row_of(t.ACCOUNTS, settings)])
+
+    # --- reading -------------------------------------------------------------------------
+
+    def account(self, name: str) -> r.AccountSettings:
+        rows = self.backend.query(
+            "SELECT account, policy, program FROM accounts WHERE account = ?", (name,)
+        )
+        return r.AccountSettings(*rows[0]) if rows else r.AccountSettings(name)
+
+    def accounts(self) -> list[str]:
+        """Every account with settings or data."""
+        rows = self.backend.query(
+            "SELECT account FROM accounts UNION SELECT DISTINCT account FROM orders "
+            "UNION SELECT DISTINCT account FROM snapshots ORDER BY 1"
+        )
+        return [row[0] for row in rows]
+
+    def marketplaces(self, account: str) -> list[str]:
+        rows = self.backend.query(
+            "SELECT DISTINCT marketplace_id FROM orders WHERE account = ? ORDER BY 1", (account,)
+        )
+        return [row[0] for row in rows]
+
+    def rows(self, spec: t.TableSpec, account: str, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        names = spec.names
+        sql = f"SELECT {', '.join(names)} FROM {spec.name} WHERE account = ?"
+        found = self.backend.query(sql + (f" AND {where}" if where else ""), (account, *params))
+        types = [c.type for c in spec.columns]
+        return [
+            {n: t.from_cell(v, ty) for n, v, ty in zip(names, row, types, strict=True)} for row in found
+        ]
+
+    def records(self, record_type: type, account: str) -> list[Any]:
+        """Every stored record of one type for one account, as the domain's records."""
+        if record_type is r.Claim:
+            return self._with_history(t.CLAIMS, t.CLAIM_STATUSES, "claim_date", r.Claim, account)
+        if record_type is r.Chargeback:
+            return self._with_history(
+                t.CHARGEBACKS, t.CHARGEBACK_STATUSES, "chargeback_date", r.Chargeback, account
+            )
+        spec, _ = t.RECORD_TABLES[record_type]
+        wanted = set(record_type.__dataclass_fields__)
+        return [
+            record_type(**{k: v for k, v in row.items() if k in wanted})
+            for row in self.rows(spec, account)
+        ]
+
+    def _with_history(
+        self, spec: t.TableSpec, statuses: t.TableSpec, date_field: str, cls: type, account: str
+    ) -> list[Any]:
+        history: dict[tuple[str, date], list[r.StatusChange]] = defaultdict(list)
+        for row in self.rows(statuses, account):
+            key = (row["order_id"], row[date_field])
+            history[key].append(r.StatusChange(row["status"], row["effective_date"]))
+        out = []
+        for row in self.rows(spec, account):
+            changes = tuple(sorted(history[(row["order_id"], row[date_field])], key=lambda c: c.effective_date))
+            latest = changes[-1]
+            row.update(status=latest.status, status_date=latest.effective_date, history=changes)
+            out.append(cls(**row))
+        return out
+
+    def snapshots(self, account: str) -> list[r.PerformanceSnapshot]:
+        rows = self.rows(t.SNAPSHOTS, account)
+        return sorted(
+            (r.PerformanceSnapshot(**row) for row in rows), key=lambda s: s.report_date
+        )
+
+    def arrow(self, spec: t.TableSpec, account: str | None = None) -> pa.Table:
+        """A stored table as Arrow columns for the engine (all accounts when None)."""
+        names = spec.names
+        sql = f"SELECT {', '.join(names)} FROM {spec.name}"
+        found = self.backend.query(sql + (" WHERE account = ?" if account else ""), (account,) if account else ())
+        columns = list(zip(*found, strict=True)) if found else [() for _ in names]
+        return pa.table(
+            {name: pa.array(col, type=_ARROW_TYPES[c.type]) for name, col, c in zip(names, columns, spec.columns, strict=True)}
+        )
+
+
+_ARROW_TYPES = {
+    "text": pa.string(),
+    "int": pa.int64(),
+    "real": pa.float64(),
+    "bool": pa.int8(),
+    "date": pa.string(),
+    "timestamp": pa.string(),
+    "json": pa.string(),
+}

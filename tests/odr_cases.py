@@ -1,0 +1,45 @@
+"""Run one ODR case through either implementation: the plain rules or the columnar engine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sellerhealth.domain import records as r
+from sellerhealth.domain.metrics import OdrMetric
+from sellerhealth.domain.odr import compute_odr
+from sellerhealth.domain.policy import Policy
+from sellerhealth.engine.odr import OdrKey, odr_metric, odr_series
+from sellerhealth.engine.session import engine_for
+from sellerhealth.store.store import Store
+
+
+def plain(records: Sequence[r.Record], as_of: date, policy: Policy, business: bool = False) -> dict[r.Channel, OdrMetric]:
+    def of(kind: type) -> list:
+        return [x for x in records if isinstance(x, kind)]
+
+    return compute_odr(of(r.Order), of(r.Feedback), of(r.Claim), of(r.Chargeback), as_of, policy, business)
+
+
+def engine(records: Sequence[r.Record], as_of: date, policy: Policy, business: bool = False) -> dict[r.Channel, OdrMetric]:
+    return engine_range(records, as_of, as_of, policy, business)[as_of]
+
+
+def engine_range(
+    records: Sequence[r.Record], first: date, last: date, policy: Policy, business: bool = False
+) -> dict[date, dict[r.Channel, OdrMetric]]:
+    """Through the real store (in memory) and the engine, as the report computes it."""
+    with Store.open(":memory:") as store:
+        store.import_records(list(records))
+        accounts = frozenset({"a"}) if business else frozenset()
+        series = odr_series(engine_for(store), first, last, policy, accounts)
+    out = {}
+    current = first
+    while current <= last:
+        out[current] = {
+            ch: series.get(OdrKey("a", r.DEFAULT_MARKETPLACE, ch, current))
+            or odr_metric(ch, current, {}, policy, business)
+            for ch in r.Channel
+        }
+        current = date.fromordinal(current.toordinal() + 1)
+    return out
