@@ -9,7 +9,7 @@ from sellerhealth.domain import records as r
 from sellerhealth.domain.metrics import OdrMetric
 from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import Policy
-from sellerhealth.engine.odr import OdrKey, odr_metric, odr_series
+from sellerhealth.engine.series import health_series
 from sellerhealth.engine.session import engine_for
 from sellerhealth.store.store import Store
 
@@ -32,14 +32,5 @@ def engine_range(
     with Store.open(":memory:") as store:
         store.import_records(list(records))
         accounts = frozenset({"a"}) if business else frozenset()
-        series = odr_series(engine_for(store), first, last, policy, accounts)
-    out = {}
-    current = first
-    while current <= last:
-        out[current] = {
-            ch: series.get(OdrKey("a", r.DEFAULT_MARKETPLACE, ch, current))
-            or odr_metric(ch, current, {}, policy, business)
-            for ch in r.Channel
-        }
-        current = date.fromordinal(current.toordinal() + 1)
-    return out
+        series = health_series(engine_for(store), first, last, policy, accounts, accounts=["a"])
+    return {day: health.odr for (_, _, day), health in series.items()}

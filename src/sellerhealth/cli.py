@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import sys
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -154,6 +155,67 @@ def demo(
         document = service.report(store, "demo-seller", DEMO_AS_OF)
     out.print(f"\nstore: {db}\n")
     _print_document(document, chosen)
+
+
+@app.command()
+def history(
+    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    first: Annotated[str | None, typer.Option("--from", help="First UTC day (default: 30 days ago).")] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last UTC day (default: today).")] = None,
+    metric: Annotated[str | None, typer.Option(help="Only this metric: odr, lsr, pfcr, vtr, otdr, contact, compliance, ahr.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Every metric for every day of a range, each computed as of that day."""
+    if fmt not in ("table", "json", "csv"):
+        raise UsageError(f"--format: {fmt!r} is not one of: table, json, csv")
+    to_day = _day(last, "--to") or _today()
+    from_day = _day(first, "--from") or to_day - timedelta(days=29)
+    with _store() as store:
+        rows = [row.as_dict() for row in service.history(store, account, from_day, to_day, metric)]
+    _print_rows(rows, fmt, title=f"{account}: {from_day} .. {to_day}")
+
+
+@app.command()
+def reconcile(
+    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Days where Amazon's imported figures and the computed ones differ, with likely reasons."""
+    with _store() as store:
+        found = service.reconcile_account(store, account)
+        snapshots = len(store.snapshots(account))
+    rows = [
+        {
+            "date": d["date"], "marketplaceId": d["marketplaceId"], "metric": d["metric"],
+            "scope": d["scope"], "amazon": d["amazon"]["value"], "computed": d["computed"]["value"],
+            "amazonCounts": f"{d['amazon']['numerator']}/{d['amazon']['denominator']}",
+            "computedCounts": f"{d['computed']['numerator']}/{d['computed']['denominator']}",
+            "reasons": "; ".join(d["reasons"]),
+        }
+        for d in (item.as_dict() for item in found)
+    ]  # fmt: skip
+    if fmt == "table" and not rows:
+        out.print(f"{account}: {snapshots} Amazon snapshot(s); every figure within tolerance")
+        return
+    _print_rows(rows, fmt, title=f"{account}: differences from Amazon's reports")
+
+
+def _print_rows(rows: list[dict[str, Any]], fmt: str, title: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["date"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.table import Table
+
+        table = Table(title=title, title_justify="left")
+        for name in rows[0] if rows else ["date"]:
+            table.add_column(name)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+        out.print(table)
 
 
 @policy_app.command("show")

@@ -9,27 +9,19 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from sellerhealth.domain import records as r
-from sellerhealth.domain.compliance import account_health_rating, policy_compliance
-from sellerhealth.domain.contact import contact_response
-from sellerhealth.domain.metrics import OdrMetric
+from sellerhealth.domain.history import MetricRow, metric_name, metric_rows
 from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.records import Channel
+from sellerhealth.domain.reconcile import Discrepancy, reconcile
 from sellerhealth.domain.report import MarketplaceHealth, build_report
-from sellerhealth.domain.shipping import (
-    cancellation_rate,
-    late_shipment,
-    on_time_delivery,
-    valid_tracking,
-)
-from sellerhealth.engine.odr import OdrKey, odr_metric, odr_series
+from sellerhealth.engine.series import health_series
 from sellerhealth.engine.session import engine_for
-from sellerhealth.errors import InputError, RowError
+from sellerhealth.errors import InputError, RowError, UsageError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
 from sellerhealth.policy_files import load_policy
@@ -106,52 +98,29 @@ def _policy_for(store: Store, account: str, policy: Policy | None) -> tuple[r.Ac
 def marketplace_health(
     store: Store, settings: r.AccountSettings, as_of: date, policy: Policy
 ) -> list[MarketplaceHealth]:
-    """Every metric for one account per marketplace it sells in, as of `as_of`."""
+    """Every metric for one account per marketplace it sells in, as of `as_of`.
+
+    The figures come from the engine; the defective order ids shown as evidence come from the
+    plain rules, which a property test holds equal to the engine.
+    """
     account = settings.account
+    _, by_day = health_by_day(store, account, as_of, as_of, policy)
     orders = store.records(r.Order, account)
-    marketplaces = sorted({o.marketplace_id for o in orders}) or [r.DEFAULT_MARKETPLACE]
-    business = frozenset({account}) if settings.is_business else frozenset()
-    odr = odr_series(engine_for(store, account), as_of, as_of, policy, business)
-    feedback = store.records(r.Feedback, account)
-    claims = store.records(r.Claim, account)
-    chargebacks = store.records(r.Chargeback, account)
-    shipments = store.records(r.Shipment, account)
-    cancellations = store.records(r.Cancellation, account)
-    violations = store.records(r.Violation, account)
-    messages = store.records(r.BuyerMessage, account)
+    defects = (
+        store.records(r.Feedback, account),
+        store.records(r.Claim, account),
+        store.records(r.Chargeback, account),
+    )
     healths = []
-    for marketplace in marketplaces:
+    for (marketplace, _), health in sorted(by_day.items()):
         mine = [o for o in orders if o.marketplace_id == marketplace]
-        # The figures come from the engine; the defective order ids (evidence) from the rules.
-        evidence = compute_odr(mine, feedback, claims, chargebacks, as_of, policy, settings.is_business)
-        by_channel = {}
-        for channel in Channel:
-            computed = odr.get(OdrKey(account, marketplace, channel, as_of)) or odr_metric(
-                channel, as_of, {}, policy, settings.is_business
-            )
-            by_channel[channel] = _with_evidence(computed, evidence[channel].defective_order_ids)
-        healths.append(
-            MarketplaceHealth(
-                marketplace_id=marketplace,
-                odr=by_channel,
-                late_shipment=tuple(
-                    late_shipment(mine, shipments, as_of, policy, is_business=settings.is_business)
-                ),
-                cancellation=cancellation_rate(
-                    mine, cancellations, shipments, as_of, policy, is_business=settings.is_business
-                ),
-                valid_tracking=tuple(valid_tracking(mine, shipments, as_of, policy)),
-                on_time_delivery=on_time_delivery(mine, shipments, as_of, policy),
-                contact_response=contact_response(messages, as_of, policy),
-                compliance=policy_compliance(violations, as_of, policy),
-                ahr=account_health_rating(mine, violations, as_of, policy),
-            )
-        )
+        evidence = compute_odr(mine, *defects, as_of, policy, settings.is_business)
+        odr = {
+            ch: replace(metric, defective_order_ids=evidence[ch].defective_order_ids)
+            for ch, metric in health.odr.items()
+        }
+        healths.append(replace(health, odr=odr))
     return healths
-
-
-def _with_evidence(metric: OdrMetric, ids: tuple[str, ...]) -> OdrMetric:
-    return replace(metric, defective_order_ids=ids)
 
 
 def report(
@@ -162,3 +131,46 @@ def report(
     healths = marketplace_health(store, settings, as_of, policy)
     snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
     return build_report(settings, as_of, policy, healths, snapshots[-1] if snapshots else None)
+
+
+def health_by_day(
+    store: Store, account: str, first: date, last: date, policy: Policy | None = None
+) -> tuple[Policy, dict[tuple[str, date], MarketplaceHealth]]:
+    """Every metric of one account for each (marketplace, day) in first..last."""
+    settings, policy = _policy_for(store, account, policy)
+    business = frozenset({account}) if settings.is_business else frozenset()
+    series = health_series(
+        engine_for(store, account), first, last, policy, business, accounts=[account]
+    )
+    return policy, {(market, day): health for (_, market, day), health in series.items()}
+
+
+def history(
+    store: Store, account: str, first: date, last: date, metric: str | None = None
+) -> list[MetricRow]:
+    """Each metric as of each day of the range (time-travel: only what was known that day)."""
+    if last < first:
+        raise UsageError(f"--to {last} is before --from {first}")
+    try:
+        wanted = metric_name(metric) if metric else None
+    except ValueError as problem:
+        raise UsageError(f"--metric: {problem}") from None
+    policy, by_day = health_by_day(store, account, first, last)
+    rows = [
+        row
+        for (_, day), health in sorted(by_day.items(), key=lambda item: (item[0][1], item[0][0]))
+        for row in metric_rows(day, health, policy)
+        if wanted is None or row.metric == wanted
+    ]
+    return rows
+
+
+def reconcile_account(store: Store, account: str) -> list[Discrepancy]:
+    """Every day where an imported Amazon snapshot and the computed figure disagree."""
+    snapshots = store.snapshots(account)
+    if not snapshots:
+        return []
+    first = snapshots[0].report_date - timedelta(days=1)
+    last = snapshots[-1].report_date + timedelta(days=1)
+    policy, by_day = health_by_day(store, account, first, last)
+    return reconcile(snapshots, by_day, policy)

@@ -86,6 +86,7 @@ class Order:
     latest_delivery_date: date | None = None
     order_status: str | None = None
     category: str | None = None
+    skus: str | None = None  # the order's SKUs, comma-separated (what-if: "this SKU moves to FBA")
 
 
 @dataclass(frozen=True, slots=True)

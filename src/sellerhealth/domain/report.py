@@ -189,7 +189,7 @@ def compare_with_amazon(
             amazon_rate is None
             or abs(amazon_rate - (ours.rate or 0.0)) > ODR_TOLERANCE
             or (amazon.get("orderCount") not in (None, ours.order_count))
-            or (amazon.get("defects") not in (None, ours.defective_orders))
+            or (amazon.get("orderWithDefects") not in (None, ours.defective_orders))
         )
         rows.append(
             {
@@ -198,7 +198,7 @@ def compare_with_amazon(
                 "amazon": {
                     "rate": amazon_rate,
                     "orderCount": amazon.get("orderCount"),
-                    "orderWithDefects": amazon.get("defects"),
+                    "orderWithDefects": amazon.get("orderWithDefects"),
                     "status": amazon.get("status"),
                 },
                 "computed": {

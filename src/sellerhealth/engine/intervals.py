@@ -3,11 +3,17 @@
 An order counts in ODR as of day D when its purchase day p is in [D-73, D-14], i.e. for every
 D in [p+14, p+73]. It counts as defective on D when, in addition, one of its defects is active
 on D (a negative feedback not yet removed, a claim in a counted status, ...). Each such fact is
-an interval of as-of days. Turning facts into intervals once, then into +1/-1 deltas at the
-interval ends, gives every day's count for every account by one prefix sum: no per-day loop,
-no range join, and the cost grows with the number of facts, not facts times days.
+an interval of as-of days. An interval becomes two counters, +weight on its first day and
+-weight on the day after its last; a metric's value on D is the sum of its counters dated on or
+before D. So:
 
-`deltas` and `daily_sums` are the shared SQL; the metric modules only say which intervals.
+- every day's figure for every account comes from one prefix sum: no per-day loop, no range
+  join, and the cost grows with the number of facts, not facts times days;
+- the counters are additive: new events update only the counters of what they touch (retract
+  the touched facts' old intervals, add their new ones), which is the incremental path.
+
+Interval queries have the columns: account, marketplace_id, scope, metric, part, weight,
+d_from, d_to (both inclusive).
 """
 
 from __future__ import annotations
@@ -16,43 +22,50 @@ from datetime import date
 
 import duckdb
 
+KEYS = ("account", "marketplace_id", "scope", "metric", "part")
+_KEY_LIST = ", ".join(KEYS)
 
-def deltas_sql(intervals: str, first: date, last: date) -> str:
-    """+weight at each interval's first day, -weight the day after its last, clipped to the range.
 
-    `intervals` is a query with columns: keys..., metric, part, weight, d_from, d_to (inclusive;
-    d_to NULL means open-ended).
-    """
+def counters_sql(intervals: str, sign: int = 1) -> str:
+    """The counters (keys, day, delta) of an interval query, summed per key and day."""
     return f"""
-    SELECT * EXCLUDE (d_from, d_to, weight), greatest(d_from, DATE '{first}') AS day, weight AS delta
-    FROM ({intervals}) WHERE d_from <= DATE '{last}' AND (d_to IS NULL OR d_to >= DATE '{first}')
-      AND (d_to IS NULL OR d_to >= d_from)
-    UNION ALL
-    SELECT * EXCLUDE (d_from, d_to, weight), d_to + 1 AS day, -weight AS delta
-    FROM ({intervals}) WHERE d_to IS NOT NULL AND d_to < DATE '{last}' AND d_to >= DATE '{first}'
-      AND d_to >= d_from
-    """
+        WITH i AS (SELECT * FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0)
+        SELECT {_KEY_LIST}, day, CAST(sum(delta) AS BIGINT) AS delta FROM (
+            SELECT {_KEY_LIST}, d_from AS day, {sign} * weight AS delta FROM i
+            UNION ALL
+            SELECT {_KEY_LIST}, d_to + 1 AS day, {-sign} * weight AS delta FROM i
+        ) GROUP BY ALL HAVING sum(delta) <> 0"""
 
 
-def daily_sums(
-    con: duckdb.DuckDBPyConnection, intervals: str, keys: list[str], first: date, last: date
-) -> duckdb.DuckDBPyRelation:
-    """Dense per-day sums for every (keys, metric, part) group over [first, last]."""
-    key_list = ", ".join([*keys, "metric", "part"])
-    return con.sql(
-        f"""
-        WITH d AS ({deltas_sql(intervals, first, last)}),
-        per_day AS (SELECT {key_list}, day, sum(delta) AS delta FROM d GROUP BY ALL),
-        groups AS (SELECT DISTINCT {key_list} FROM per_day),
-        days AS (
-            SELECT CAST(unnest(generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 DAY)) AS DATE)
-                AS day
+def values_sql(counters: str, first: date, last: date) -> str:
+    """Every (keys, day) value for the days first..last: the running sum of the counters."""
+    return f"""
+        WITH c AS (SELECT * FROM ({counters}) WHERE day <= DATE '{last}'),
+        base AS (
+            SELECT {_KEY_LIST}, sum(delta) AS delta FROM c WHERE day < DATE '{first}' GROUP BY ALL
         ),
-        grid AS (SELECT * FROM groups CROSS JOIN days)
-        SELECT {key_list}, day,
-               CAST(sum(COALESCE(p.delta, 0)) OVER (
-                   PARTITION BY {", ".join(f"g.{k}" for k in [*keys, "metric", "part"])}
-                   ORDER BY day ROWS UNBOUNDED PRECEDING) AS BIGINT) AS value
-        FROM grid g LEFT JOIN per_day p USING ({key_list}, day)
-        """
-    )
+        inside AS (SELECT * FROM c WHERE day >= DATE '{first}'),
+        groups AS (SELECT {_KEY_LIST} FROM base UNION SELECT {_KEY_LIST} FROM inside),
+        days AS (
+            SELECT CAST(unnest(generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 DAY))
+                        AS DATE) AS day
+        ),
+        steps AS (
+            SELECT g.*, d.day, coalesce(i.delta, 0) + CASE WHEN d.day = DATE '{first}'
+                   THEN coalesce(b.delta, 0) ELSE 0 END AS delta
+            FROM groups g CROSS JOIN days d
+            LEFT JOIN inside i USING ({_KEY_LIST}, day)
+            LEFT JOIN base b USING ({_KEY_LIST})
+        )
+        SELECT * FROM (
+            SELECT {_KEY_LIST}, day, CAST(sum(delta) OVER (
+                PARTITION BY {_KEY_LIST} ORDER BY day ROWS UNBOUNDED PRECEDING) AS BIGINT) AS value
+            FROM steps
+        ) WHERE value <> 0"""
+
+
+def daily_values(
+    con: duckdb.DuckDBPyConnection, intervals: str, first: date, last: date
+) -> list[tuple]:
+    """(keys..., day, value) rows for first..last, straight from an interval query."""
+    return con.sql(values_sql(counters_sql(intervals), first, last)).fetchall()

@@ -9,17 +9,13 @@ of its defects is active on D and D is one of the 60 days whose window holds its
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-
-import duckdb
 
 from sellerhealth.domain.defects import counted_claim_statuses
 from sellerhealth.domain.metrics import OdrMetric
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.windows import Window
-from sellerhealth.engine.intervals import daily_sums
 
 COMPONENTS = ("negativeFeedback", "claims", "chargebacks")
 
@@ -74,9 +70,11 @@ def _merge(source: str, keys: str) -> str:
 
 
 def odr_intervals_sql(policy: Policy) -> str:
-    """Intervals (keys: account, marketplace_id, channel) for ODR's parts: orders, defective
-    and each component. Expects tables orders, feedback, claims, claim_statuses, chargebacks,
-    chargeback_statuses with the store's columns (dates as ISO text)."""
+    """ODR intervals, scope = channel: parts `orders`, `defective` and one per component.
+
+    Orders are counted per purchase day first, so the interval rows grow with accounts x days,
+    not with orders; only defective orders are handled one by one.
+    """
     lag, last_offset = policy.odr.lag_days, policy.odr.lag_days + policy.odr.window_days - 1
     claim_ok = _sql_list(counted_claim_statuses(policy))
     protected = (
@@ -102,55 +100,26 @@ def odr_intervals_sql(policy: Policy) -> str:
              AND CAST(c.chargeback_date AS DATE) = s.chargeback_date
         WHERE c.reason IN {_sql_list(policy.chargebacks.counted_reasons)} AND {chargeback_ok}
     """
+    clip = f"greatest(x.a, o.p + {lag}), least(coalesce(x.b, o.p + {last_offset}), o.p + {last_offset})"
     return f"""
         WITH o AS (
-            SELECT account, marketplace_id, fulfillment_channel AS channel, order_id,
+            SELECT account, marketplace_id, fulfillment_channel AS scope, order_id,
                    CAST(purchase_date AS DATE) AS p
             FROM orders
         ),
         d AS (SELECT * FROM ({defects}) WHERE b IS NULL OR b >= a),
         by_component AS ({_merge("SELECT * FROM d", "account, order_id, component")}),
         any_defect AS ({_merge("SELECT account, order_id, a, b FROM d", "account, order_id")})
-        SELECT account, marketplace_id, channel, 'odr' AS metric, 'orders' AS part,
-               1 AS weight, p + {lag} AS d_from, p + {last_offset} AS d_to
-        FROM o
+        SELECT account, marketplace_id, scope, 'odr' AS metric, 'orders' AS part,
+               count(*) AS weight, p + {lag} AS d_from, p + {last_offset} AS d_to
+        FROM o GROUP BY account, marketplace_id, scope, p
         UNION ALL
-        SELECT o.account, o.marketplace_id, o.channel, 'odr', x.component, 1,
-               greatest(x.a, o.p + {lag}), least(coalesce(x.b, o.p + {last_offset}), o.p + {last_offset})
+        SELECT o.account, o.marketplace_id, o.scope, 'odr', x.component, 1, {clip}
         FROM o JOIN by_component x USING (account, order_id)
         UNION ALL
-        SELECT o.account, o.marketplace_id, o.channel, 'odr', 'defective', 1,
-               greatest(x.a, o.p + {lag}), least(coalesce(x.b, o.p + {last_offset}), o.p + {last_offset})
+        SELECT o.account, o.marketplace_id, o.scope, 'odr', 'defective', 1, {clip}
         FROM o JOIN any_defect x USING (account, order_id)
     """
-
-
-@dataclass(frozen=True, slots=True)
-class OdrKey:
-    account: str
-    marketplace_id: str
-    channel: Channel
-    day: date
-
-
-def odr_series(
-    con: duckdb.DuckDBPyConnection,
-    first: date,
-    last: date,
-    policy: Policy,
-    business_accounts: frozenset[str] = frozenset(),
-) -> dict[OdrKey, OdrMetric]:
-    """ODR for every (account, marketplace, channel) with orders, for every day first..last."""
-    rows = daily_sums(
-        con, odr_intervals_sql(policy), ["account", "marketplace_id", "channel"], first, last
-    ).fetchall()
-    parts: dict[OdrKey, dict[str, int]] = {}
-    for account, marketplace, channel, _metric, part, day, value in rows:
-        parts.setdefault(OdrKey(account, marketplace, Channel(channel), day), {})[part] = value
-    return {
-        key: odr_metric(key.channel, key.day, values, policy, key.account in business_accounts)
-        for key, values in parts.items()
-    }
 
 
 def odr_metric(

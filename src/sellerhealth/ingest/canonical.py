@@ -58,6 +58,7 @@ def _order(row: Row, account: str) -> Order:
         latest_delivery_date=row.get("latest_delivery_date"),
         order_status=row.get("order_status"),
         category=row.get("category"),
+        skus=row.get("skus"),
     )
 
 
@@ -74,6 +75,7 @@ ORDERS = TabularImporter(
         Column("latest_delivery_date", _day),
         Column("order_status", _text),
         Column("category", _text),
+        Column("skus", _text),
     ),
     build=_order,
     sparse=True,

@@ -115,7 +115,7 @@ ORDERS = TableSpec(
     _cols(
         "account:text!", "order_id:text!", "purchase_date:date!", "fulfillment_channel:text!",
         "marketplace_id:text!", "is_business_order:bool!", "units:int!", "latest_ship_date:date",
-        "latest_delivery_date:date", "order_status:text", "category:text",
+        "latest_delivery_date:date", "order_status:text", "category:text", "skus:text",
     ),
     ("account", "order_id"),
 )  # fmt: skip
