@@ -120,7 +120,9 @@ class TabularImporter:
         missing = [c for c in self.required() if c.lower() not in index]
         for column in missing:
             result.errors.append(
-                RowError(name, line, column, f"required column is missing from the {self.kind} header")
+                RowError(
+                    name, line, column, f"required column is missing from the {self.kind} header"
+                )
             )
         if missing:
             return result

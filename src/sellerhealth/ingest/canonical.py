@@ -5,8 +5,8 @@ from __future__ import annotations
 from sellerhealth.domain.records import (
     DEFAULT_MARKETPLACE,
     BuyerMessage,
-    Cancellation,
     CancelInitiator,
+    Cancellation,
     Channel,
     Chargeback,
     ChargebackReason,

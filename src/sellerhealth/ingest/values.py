@@ -43,7 +43,8 @@ def parse_timestamp(raw: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            f"{raw!r} is not an ISO 8601 date or time; write 2026-03-01 or 2026-03-01T17:05:00-08:00"
+            f"{raw!r} is not an ISO 8601 date or time; "
+            "write 2026-03-01 or 2026-03-01T17:05:00-08:00"
         ) from None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
@@ -75,13 +76,18 @@ def parse_us_day(raw: str) -> date:
 
 
 def parse_int(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
+    if high is None:
+        expected = f"at least {low}"
+    else:
+        expected = f"at most {high}" if low is None else f"{low} to {high}"
+
     def parse(raw: str) -> int:
         try:
             value = int(raw.strip())
         except ValueError:
             raise ValueError(f"{raw!r} is not a whole number") from None
         if (low is not None and value < low) or (high is not None and value > high):
-            raise ValueError(f"{value} is out of range; expected {low} to {high}")
+            raise ValueError(f"{value} is out of range; expected {expected}")
         return value
 
     return parse
@@ -89,11 +95,13 @@ def parse_int(low: int | None = None, high: int | None = None) -> Callable[[str]
 
 def parse_choice(enum: type[E]) -> Callable[[str], E]:
     allowed = ", ".join(member.value for member in enum)
+    # Case-insensitive whatever case the enum's values are in (Channel's are upper case).
+    members = {member.value.lower(): member for member in enum}
 
     def parse(raw: str) -> E:
         try:
-            return enum(raw.strip().lower())
-        except ValueError:
+            return members[raw.strip().lower()]
+        except KeyError:
             raise ValueError(f"unknown value {raw.strip()!r}; expected one of: {allowed}") from None
 
     return parse
