@@ -14,14 +14,20 @@ from sellerhealth.engine.session import engine_for
 from sellerhealth.store.store import Store
 
 
-def plain(records: Sequence[r.Record], as_of: date, policy: Policy, business: bool = False) -> dict[r.Channel, OdrMetric]:
+def plain(
+    records: Sequence[r.Record], as_of: date, policy: Policy, business: bool = False
+) -> dict[r.Channel, OdrMetric]:
     def of(kind: type) -> list:
         return [x for x in records if isinstance(x, kind)]
 
-    return compute_odr(of(r.Order), of(r.Feedback), of(r.Claim), of(r.Chargeback), as_of, policy, business)
+    return compute_odr(
+        of(r.Order), of(r.Feedback), of(r.Claim), of(r.Chargeback), as_of, policy, business
+    )
 
 
-def engine(records: Sequence[r.Record], as_of: date, policy: Policy, business: bool = False) -> dict[r.Channel, OdrMetric]:
+def engine(
+    records: Sequence[r.Record], as_of: date, policy: Policy, business: bool = False
+) -> dict[r.Channel, OdrMetric]:
     return engine_range(records, as_of, as_of, policy, business)[as_of]
 
 

@@ -32,7 +32,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 policy_app = typer.Typer(help="Show and check policy files.", no_args_is_help=True)
-account_app = typer.Typer(help="Per-account settings: policy and seller program.", no_args_is_help=True)
+account_app = typer.Typer(
+    help="Per-account settings: policy and seller program.", no_args_is_help=True
+)
 app.add_typer(policy_app, name="policy")
 app.add_typer(account_app, name="account")
 
@@ -82,13 +84,29 @@ def _format(value: str | None) -> str:
 
 @app.command("import")
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="Files to import (kind detected from the header).")],
-    account: Annotated[str, typer.Option(help="Account the rows belong to (unless they have an account column).")] = DEFAULT_ACCOUNT,
+    files: Annotated[
+        list[Path], typer.Argument(help="Files to import (kind detected from the header).")
+    ],
+    account: Annotated[
+        str, typer.Option(help="Account the rows belong to (unless they have an account column).")
+    ] = DEFAULT_ACCOUNT,
     kind: Annotated[str | None, typer.Option(help="Override the detected kind.")] = None,
-    skip_bad_rows: Annotated[bool, typer.Option("--skip-bad-rows", help="Import the good rows; write the rejected ones beside the input.")] = False,
-    report_from: Annotated[str | None, typer.Option("--from", help="Feedback report: first day it covers.")] = None,
-    report_to: Annotated[str | None, typer.Option("--to", help="Feedback report: last day it covers.")] = None,
-    report_date: Annotated[str | None, typer.Option("--report-date", help="Day the report was taken.")] = None,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows; write the rejected ones beside the input.",
+        ),
+    ] = False,
+    report_from: Annotated[
+        str | None, typer.Option("--from", help="Feedback report: first day it covers.")
+    ] = None,
+    report_to: Annotated[
+        str | None, typer.Option("--to", help="Feedback report: last day it covers.")
+    ] = None,
+    report_date: Annotated[
+        str | None, typer.Option("--report-date", help="Day the report was taken.")
+    ] = None,
 ) -> None:
     """Import seller data: Amazon's report files, Orders API JSON or canonical CSV."""
     missing = [str(f) for f in files if not f.is_file()]
@@ -113,9 +131,13 @@ def import_command(
 
 @app.command()
 def report(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
+    ] = None,
     account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
-    fmt: Annotated[str | None, typer.Option("--format", help="table or json (default: table on a terminal).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="table or json (default: table on a terminal).")
+    ] = None,
 ) -> None:
     """Every metric as of a day, in the shape of Amazon's seller performance report."""
     chosen = _format(fmt)
@@ -135,7 +157,9 @@ def _print_document(document: dict[str, Any], fmt: str) -> None:
 @app.command()
 def demo(
     fmt: Annotated[str | None, typer.Option("--format", help="table or json.")] = None,
-    keep: Annotated[Path | None, typer.Option(help="Keep the sample files and store in this folder.")] = None,
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the sample files and store in this folder.")
+    ] = None,
 ) -> None:
     """Import the bundled sample seller into a fresh embedded store and print its report."""
     from sellerhealth.sample.generate import DEMO_AS_OF, write_sample
@@ -160,9 +184,14 @@ def demo(
 @app.command()
 def history(
     account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
-    first: Annotated[str | None, typer.Option("--from", help="First UTC day (default: 30 days ago).")] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="First UTC day (default: 30 days ago).")
+    ] = None,
     last: Annotated[str | None, typer.Option("--to", help="Last UTC day (default: today).")] = None,
-    metric: Annotated[str | None, typer.Option(help="Only this metric: odr, lsr, pfcr, vtr, otdr, contact, compliance, ahr.")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(help="Only this metric: odr, lsr, pfcr, vtr, otdr, contact, compliance, ahr."),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Every metric for every day of a range, each computed as of that day."""
@@ -186,14 +215,18 @@ def reconcile(
         snapshots = len(store.snapshots(account))
     rows = [
         {
-            "date": d["date"], "marketplaceId": d["marketplaceId"], "metric": d["metric"],
-            "scope": d["scope"], "amazon": d["amazon"]["value"], "computed": d["computed"]["value"],
+            "date": d["date"],
+            "marketplaceId": d["marketplaceId"],
+            "metric": d["metric"],
+            "scope": d["scope"],
+            "amazon": d["amazon"]["value"],
+            "computed": d["computed"]["value"],
             "amazonCounts": f"{d['amazon']['numerator']}/{d['amazon']['denominator']}",
             "computedCounts": f"{d['computed']['numerator']}/{d['computed']['denominator']}",
             "reasons": "; ".join(d["reasons"]),
         }
         for d in (item.as_dict() for item in found)
-    ]  # fmt: skip
+    ]
     if fmt == "table" and not rows:
         out.print(f"{account}: {snapshots} Amazon snapshot(s); every figure within tolerance")
         return
@@ -220,7 +253,9 @@ def _print_rows(rows: list[dict[str, Any]], fmt: str, title: str) -> None:
 
 @policy_app.command("show")
 def policy_show(
-    name: Annotated[str, typer.Argument(help="Policy name or path to a .toml file.")] = "amazon-us-2026",
+    name: Annotated[
+        str, typer.Argument(help="Policy name or path to a .toml file.")
+    ] = "amazon-us-2026",
 ) -> None:
     """Print a policy: every setting, its value and its source section."""
     from rich.table import Table
@@ -250,7 +285,9 @@ def policy_check(path: Annotated[Path, typer.Argument(help="Policy file to check
 @account_app.command("set")
 def account_set(
     account: Annotated[str, typer.Argument()],
-    program: Annotated[str | None, typer.Option(help="standard or business (Amazon Business Seller program).")] = None,
+    program: Annotated[
+        str | None, typer.Option(help="standard or business (Amazon Business Seller program).")
+    ] = None,
     policy: Annotated[str | None, typer.Option(help="Policy name.")] = None,
 ) -> None:
     """Choose an account's policy and seller program."""

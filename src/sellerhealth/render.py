@@ -13,10 +13,20 @@ STATUS_STYLE = {"GOOD": "green", "BAD": "bold red", "NONE": "dim"}
 # (label, key in the marketplace block, numerator key, denominator key)
 RATE_ROWS = (
     ("Late shipment rate ({days} days)", "lateShipmentRateList", "lateShipmentCount", "orderCount"),
-    ("Pre-fulfillment cancel rate", "preFulfillmentCancellationRate", "cancellationCount", "orderCount"),
+    (
+        "Pre-fulfillment cancel rate",
+        "preFulfillmentCancellationRate",
+        "cancellationCount",
+        "orderCount",
+    ),
     ("Valid tracking rate", "validTrackingRate", "validTrackingCount", "shipmentCount"),
-    ("On-time delivery rate (units)", "unitOnTimeDeliveryRate", "unitOnTimeDeliveryCount", "totalUnitCount"),
-)  # fmt: skip
+    (
+        "On-time delivery rate (units)",
+        "unitOnTimeDeliveryRate",
+        "unitOnTimeDeliveryCount",
+        "totalUnitCount",
+    ),
+)
 
 
 def _window(block: dict[str, Any]) -> str:
@@ -49,26 +59,40 @@ def _metric_table(block: dict[str, Any]) -> Table:
             f"(feedback {odr['negativeFeedback']['count']}, claims {odr['claims']['count']}, "
             f"chargebacks {odr['chargebacks']['count']})"
         )
-        table.add_row(label, _window(odr), detail, _pct(odr["rate"]), _target(odr), _status(odr["status"]))
+        table.add_row(
+            label, _window(odr), detail, _pct(odr["rate"]), _target(odr), _status(odr["status"])
+        )
     for label, key, numerator, denominator in RATE_ROWS:
         blocks = block[key] if isinstance(block[key], list) else [block[key]]
         for item in blocks:
             days = item["reportingDateRange"] and _days(item)
             table.add_row(
-                label.format(days=days), _window(item), f"{item[numerator]} / {item[denominator]}",
-                _pct(item["rate"]), _target(item), _status(item["status"]),
-            )  # fmt: skip
+                label.format(days=days),
+                _window(item),
+                f"{item[numerator]} / {item[denominator]}",
+                _pct(item["rate"]),
+                _target(item),
+                _status(item["status"]),
+            )
     ahr = block["accountHealthRating"]
     table.add_row(
-        "Account Health Rating (estimate)", _window(ahr), str(ahr.get("ahrScore", "-")), "",
-        ">= 200", Text(ahr["ahrStatus"], style="green" if ahr["ahrStatus"] == "GOOD" else "yellow"),
-    )  # fmt: skip
+        "Account Health Rating (estimate)",
+        _window(ahr),
+        str(ahr.get("ahrScore", "-")),
+        "",
+        ">= 200",
+        Text(ahr["ahrStatus"], style="green" if ahr["ahrStatus"] == "GOOD" else "yellow"),
+    )
     for key, value in block.items():
         if isinstance(value, dict) and "defectsCount" in value:
             table.add_row(
-                f"Policy: {key}", _window(value), str(value["defectsCount"]), "", "= 0",
+                f"Policy: {key}",
+                _window(value),
+                str(value["defectsCount"]),
+                "",
+                "= 0",
                 _status(value["status"]),
-            )  # fmt: skip
+            )
     return table
 
 
@@ -101,7 +125,9 @@ def _comparison_table(rows: list[dict[str, Any]]) -> Table | None:
 
 def render_report(document: dict[str, Any], console: Console) -> None:
     meta = document["sellerhealth"]
-    statuses = ", ".join(f"{s['marketplaceId']}: {s['status']}" for s in document["accountStatuses"])
+    statuses = ", ".join(
+        f"{s['marketplaceId']}: {s['status']}" for s in document["accountStatuses"]
+    )
     console.print(
         f"[bold]Account {meta['account']}[/bold] as of {meta['asOf']} "
         f"(policy {meta['policy']['name']} {meta['policy']['version']}, program {meta['program']})"

@@ -72,7 +72,9 @@ def import_files(
     if errors and (not skip_bad_rows or file_level):
         shown = file_level if skip_bad_rows else errors
         advice = "" if skip_bad_rows else ", or pass --skip-bad-rows to import the good rows"
-        raise InputError(f"nothing was imported: fix the {len(shown)} problem(s) above{advice}", shown)
+        raise InputError(
+            f"nothing was imported: fix the {len(shown)} problem(s) above{advice}", shown
+        )
     outcomes = []
     for path, result in zip(paths, results, strict=True):
         rejects = write_rejects(result) if result.rejected else None
@@ -90,7 +92,9 @@ def _file_level_errors(result: ReadResult) -> list[RowError]:
     return [e for e in result.errors if e.line not in row_lines]
 
 
-def _policy_for(store: Store, account: str, policy: Policy | None) -> tuple[r.AccountSettings, Policy]:
+def _policy_for(
+    store: Store, account: str, policy: Policy | None
+) -> tuple[r.AccountSettings, Policy]:
     settings = store.account(account)
     return settings, policy or load_policy(settings.policy)
 
@@ -123,9 +127,7 @@ def marketplace_health(
     return healths
 
 
-def report(
-    store: Store, account: str, as_of: date, policy: Policy | None = None
-) -> dict[str, Any]:
+def report(store: Store, account: str, as_of: date, policy: Policy | None = None) -> dict[str, Any]:
     """The report document (Amazon's performance report shape) for one account."""
     settings, policy = _policy_for(store, account, policy)
     healths = marketplace_health(store, settings, as_of, policy)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from tests import odr_cases
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.metrics import Status
-from tests import odr_cases
 
 D = date(2026, 6, 30)
 IN_WINDOW = date(2026, 5, 1)
@@ -31,11 +31,15 @@ def orders(n: int, channel: r.Channel = MFN, prefix: str = "o") -> list[r.Order]
     return [order(f"{prefix}{i}", IN_WINDOW, channel) for i in range(n)]
 
 
-def feedback(order_id: str, rating: int = 1, on: date = IN_WINDOW + timedelta(5), **kw) -> r.Feedback:
+def feedback(
+    order_id: str, rating: int = 1, on: date = IN_WINDOW + timedelta(5), **kw
+) -> r.Feedback:
     return r.Feedback("a", order_id, on, rating, **kw)
 
 
-def claim(order_id: str, status: r.ClaimStatus, on: date = IN_WINDOW + timedelta(10), **kw) -> r.Claim:
+def claim(
+    order_id: str, status: r.ClaimStatus, on: date = IN_WINDOW + timedelta(10), **kw
+) -> r.Claim:
     return r.Claim("a", order_id, on, status, **kw)
 
 
@@ -59,7 +63,12 @@ def test_order_with_two_defects_counts_once(odr, policy):
 
 
 def test_three_stars_is_not_negative(odr, policy):
-    data = [*orders(10), feedback("o0", rating=3), feedback("o1", rating=2), feedback("o2", rating=1)]
+    data = [
+        *orders(10),
+        feedback("o0", rating=3),
+        feedback("o1", rating=2),
+        feedback("o2", rating=1),
+    ]
     assert odr(data, D, policy)[MFN].negative_feedback == 2
 
 
@@ -74,7 +83,11 @@ def test_removed_before_or_on_d_stops_counting_removed_after_d_still_counts(odr,
 
 
 def test_struck_through_by_d_does_not_count(odr, policy):
-    data = [*orders(10), feedback("o0", struck_through_date=D - timedelta(1)), feedback("o1", struck_through_date=D + timedelta(2))]
+    data = [
+        *orders(10),
+        feedback("o0", struck_through_date=D - timedelta(1)),
+        feedback("o1", struck_through_date=D + timedelta(2)),
+    ]
     assert odr(data, D, policy)[MFN].negative_feedback == 1
 
 
@@ -124,7 +137,10 @@ def test_buy_shipping_protected_delivery_claim_does_not_count(odr, policy):
 
 def test_claim_status_history_replays(odr, policy):
     # granted on 06-20, reversed on appeal on 06-28: counts on 06-25, not on 06-30.
-    history = (r.StatusChange("granted", date(2026, 6, 20)), r.StatusChange("reversed", date(2026, 6, 28)))
+    history = (
+        r.StatusChange("granted", date(2026, 6, 20)),
+        r.StatusChange("reversed", date(2026, 6, 28)),
+    )
     data = [*orders(4), r.Claim("a", "o0", date(2026, 6, 10), C.REVERSED, history=history)]
     assert odr(data, date(2026, 6, 25), policy)[MFN].claims == 1
     assert odr(data, D, policy)[MFN].claims == 0
@@ -136,13 +152,31 @@ def test_fraud_chargeback_never_counts_service_counts_until_won(odr, policy):
         *orders(10),
         cb("a", "o0", IN_WINDOW + timedelta(20), r.ChargebackReason.FRAUD),
         cb("a", "o1", IN_WINDOW + timedelta(20), r.ChargebackReason.SERVICE),
-        cb("a", "o2", IN_WINDOW + timedelta(20), r.ChargebackReason.SERVICE,
-           r.ChargebackStatus.SELLER_WON, D - timedelta(1)),
-        cb("a", "o3", IN_WINDOW + timedelta(20), r.ChargebackReason.SERVICE,
-           r.ChargebackStatus.SELLER_WON, D + timedelta(1)),
-        cb("a", "o4", IN_WINDOW + timedelta(20), r.ChargebackReason.SERVICE,
-           r.ChargebackStatus.SELLER_LOST, D - timedelta(1)),
-    ]  # fmt: skip
+        cb(
+            "a",
+            "o2",
+            IN_WINDOW + timedelta(20),
+            r.ChargebackReason.SERVICE,
+            r.ChargebackStatus.SELLER_WON,
+            D - timedelta(1),
+        ),
+        cb(
+            "a",
+            "o3",
+            IN_WINDOW + timedelta(20),
+            r.ChargebackReason.SERVICE,
+            r.ChargebackStatus.SELLER_WON,
+            D + timedelta(1),
+        ),
+        cb(
+            "a",
+            "o4",
+            IN_WINDOW + timedelta(20),
+            r.ChargebackReason.SERVICE,
+            r.ChargebackStatus.SELLER_LOST,
+            D - timedelta(1),
+        ),
+    ]
     # o1 pending, o3 won only after D, o4 lost: 3 count; o0 fraud and o2 won by D do not.
     assert odr(data, D, policy)[MFN].chargebacks == 3
 

@@ -28,38 +28,59 @@ POLICY = load_policy()
 day = st.integers(0, 60).map(lambda n: START + timedelta(days=n))
 maybe_day = st.none() | day
 ids = st.sampled_from([f"o{i}" for i in range(20)])
-moment = st.integers(0, 60 * 24).map(lambda m: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=m))
+moment = st.integers(0, 60 * 24).map(
+    lambda m: datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=m)
+)
 
 orders = st.lists(
     st.builds(
-        r.Order, st.just("a"), ids, day, st.sampled_from(list(r.Channel)),
-        units=st.integers(1, 3), latest_ship_date=maybe_day,
+        r.Order,
+        st.just("a"),
+        ids,
+        day,
+        st.sampled_from(list(r.Channel)),
+        units=st.integers(1, 3),
+        latest_ship_date=maybe_day,
         category=st.sampled_from([None, "toys", "books"]),
     ),
-    max_size=20, unique_by=lambda o: o.order_id,
-)  # fmt: skip
+    max_size=20,
+    unique_by=lambda o: o.order_id,
+)
 shipments = st.lists(
     st.builds(
-        r.Shipment, st.just("a"), ids, day, tracking_id=st.sampled_from(["t1", "t2"]),
-        tracking_valid=st.none() | st.booleans(), first_scan_date=maybe_day,
-        delivered_date=maybe_day, promised_delivery_date=maybe_day,
+        r.Shipment,
+        st.just("a"),
+        ids,
+        day,
+        tracking_id=st.sampled_from(["t1", "t2"]),
+        tracking_valid=st.none() | st.booleans(),
+        first_scan_date=maybe_day,
+        delivered_date=maybe_day,
+        promised_delivery_date=maybe_day,
         units=st.none() | st.integers(1, 3),
     ),
-    max_size=20, unique_by=lambda s: (s.order_id, s.tracking_id),
-)  # fmt: skip
+    max_size=20,
+    unique_by=lambda s: (s.order_id, s.tracking_id),
+)
 cancellations = st.lists(
     st.builds(r.Cancellation, st.just("a"), ids, day, st.sampled_from(list(r.CancelInitiator))),
-    max_size=8, unique_by=lambda c: c.order_id,
-)  # fmt: skip
+    max_size=8,
+    unique_by=lambda c: c.order_id,
+)
 violations = st.lists(
     st.builds(
-        r.Violation, st.just("a"), st.sampled_from([f"v{i}" for i in range(8)]), day,
+        r.Violation,
+        st.just("a"),
+        st.sampled_from([f"v{i}" for i in range(8)]),
+        day,
         st.sampled_from(["listingPolicyViolations", "receivedIntellectualPropertyComplaints", "x"]),
-        st.sampled_from(list(r.Severity)), status=st.sampled_from(list(r.ViolationStatus)),
+        st.sampled_from(list(r.Severity)),
+        status=st.sampled_from(list(r.ViolationStatus)),
         status_date=maybe_day,
     ),
-    max_size=6, unique_by=lambda v: v.violation_id,
-)  # fmt: skip
+    max_size=6,
+    unique_by=lambda v: v.violation_id,
+)
 
 
 @st.composite
@@ -74,15 +95,21 @@ def messages(draw):
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(orders, shipments, cancellations, violations, messages(), st.booleans())
-def test_engine_equals_plain_rules(orders, shipments, cancellations, violations, messages, business):
+def test_engine_equals_plain_rules(
+    orders, shipments, cancellations, violations, messages, business
+):
     records = [*orders, *shipments, *cancellations, *violations, *messages]
     accounts = frozenset({"a"}) if business else frozenset()
     with Store.open(":memory:") as store:
         store.import_records(records)
-        series = health_series(engine_for(store), FIRST_DAY, LAST_DAY, POLICY, accounts, accounts=["a"])
+        series = health_series(
+            engine_for(store), FIRST_DAY, LAST_DAY, POLICY, accounts, accounts=["a"]
+        )
     for (_, _, as_of), got in series.items():
         p = POLICY
-        assert list(got.late_shipment) == late_shipment(orders, shipments, as_of, p, is_business=business)
+        assert list(got.late_shipment) == late_shipment(
+            orders, shipments, as_of, p, is_business=business
+        )
         assert got.cancellation == cancellation_rate(
             orders, cancellations, shipments, as_of, p, is_business=business
         )
@@ -96,5 +123,9 @@ def test_engine_equals_plain_rules(orders, shipments, cancellations, violations,
         want = account_health_rating(orders, violations, as_of, p)
         ahr = got.ahr
         assert (ahr.score, ahr.band, ahr.order_count, ahr.violation_points, ahr.critical) == (
-            want.score, want.band, want.order_count, want.violation_points, want.critical
-        ), as_of  # fmt: skip
+            want.score,
+            want.band,
+            want.order_count,
+            want.violation_points,
+            want.critical,
+        ), as_of

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests import odr_cases
 
 from sellerhealth.domain import records as r
-from tests import odr_cases
 
 START = date(2026, 1, 1)
 FIRST_DAY, LAST_DAY = date(2026, 3, 20), date(2026, 4, 5)
@@ -28,12 +28,17 @@ def orders_strategy():
 
 feedback_strategy = st.lists(
     st.builds(
-        r.Feedback, st.just("a"), order_ids, days, st.integers(1, 5),
-        removed_date=maybe_day, struck_through_date=maybe_day,
+        r.Feedback,
+        st.just("a"),
+        order_ids,
+        days,
+        st.integers(1, 5),
+        removed_date=maybe_day,
+        struck_through_date=maybe_day,
     ),
     max_size=10,
     unique_by=lambda f: f.order_id,
-)  # fmt: skip
+)
 
 
 @st.composite
@@ -43,19 +48,30 @@ def claims_strategy(draw):
         changes = draw(
             st.lists(
                 st.tuples(st.integers(0, 40), st.sampled_from([s.value for s in r.ClaimStatus])),
-                max_size=3, unique_by=lambda c: c[0],
+                max_size=3,
+                unique_by=lambda c: c[0],
             )
-        )  # fmt: skip
+        )
         history = tuple(
-            sorted((r.StatusChange(s, key[1] + timedelta(days=n)) for n, s in changes), key=lambda c: c.effective_date)
+            sorted(
+                (r.StatusChange(s, key[1] + timedelta(days=n)) for n, s in changes),
+                key=lambda c: c.effective_date,
+            )
         )
         protected = draw(st.booleans())
         reason = draw(st.sampled_from([None, "item not received", "not as described"]))
         status = r.ClaimStatus(history[-1].status) if history else r.ClaimStatus.PENDING
         out.append(
-            r.Claim("a", key[0], key[1], status, reason=reason, buy_shipping_protected=protected,
-                    history=history or (r.StatusChange("pending", key[1]),))
-        )  # fmt: skip
+            r.Claim(
+                "a",
+                key[0],
+                key[1],
+                status,
+                reason=reason,
+                buy_shipping_protected=protected,
+                history=history or (r.StatusChange("pending", key[1]),),
+            )
+        )
     return out
 
 
@@ -71,7 +87,9 @@ def chargebacks_strategy(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(orders_strategy(), feedback_strategy, claims_strategy(), chargebacks_strategy(), st.booleans())
+@given(
+    orders_strategy(), feedback_strategy, claims_strategy(), chargebacks_strategy(), st.booleans()
+)
 def test_engine_equals_plain_rules_every_day(orders, feedback, claims, chargebacks, business):
     records = [*orders, *feedback, *claims, *chargebacks]
     from_engine = odr_cases.engine_range(records, FIRST_DAY, LAST_DAY, _policy(), business)

@@ -31,7 +31,9 @@ def is_delivery_reason(reason: str | None, policy: Policy) -> bool:
     if not reason:
         return True
     text = reason.lower().replace("_", " ").replace("-", " ")
-    keywords = (k.replace("_", " ").replace("-", " ") for k in policy.claims.delivery_reason_keywords)
+    keywords = (
+        k.replace("_", " ").replace("-", " ") for k in policy.claims.delivery_reason_keywords
+    )
     return any(keyword in text for keyword in keywords)
 
 

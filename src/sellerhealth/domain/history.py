@@ -76,9 +76,18 @@ class MetricRow:
 
 def _rate_row(day: date, market: str, metric: str, m: RateMetric) -> MetricRow:
     return MetricRow(
-        day, market, metric, m.scope, m.numerator, m.denominator, m.rate, m.target,
-        m.condition.value, m.status.value, m.window,
-    )  # fmt: skip
+        day,
+        market,
+        metric,
+        m.scope,
+        m.numerator,
+        m.denominator,
+        m.rate,
+        m.target,
+        m.condition.value,
+        m.status.value,
+        m.window,
+    )
 
 
 def metric_rows(day: date, health: MarketplaceHealth, policy: Policy) -> list[MetricRow]:
@@ -86,11 +95,20 @@ def metric_rows(day: date, health: MarketplaceHealth, policy: Policy) -> list[Me
     market = health.marketplace_id
     rows = [
         MetricRow(
-            day, market, "orderDefectRate", ch.value.lower(), m.defective_orders, m.order_count,
-            m.rate, m.target, Condition.LESS_THAN.value, m.status.value, m.window,
+            day,
+            market,
+            "orderDefectRate",
+            ch.value.lower(),
+            m.defective_orders,
+            m.order_count,
+            m.rate,
+            m.target,
+            Condition.LESS_THAN.value,
+            m.status.value,
+            m.window,
         )
         for ch, m in sorted(health.odr.items())
-    ]  # fmt: skip
+    ]
     rate_metrics = [
         *(("lateShipmentRate", m) for m in health.late_shipment),
         *(("preFulfillmentCancellationRate", m) for m in [health.cancellation] if m),
@@ -102,17 +120,35 @@ def metric_rows(day: date, health: MarketplaceHealth, policy: Policy) -> list[Me
     for category, count in health.compliance.items():
         rows.append(
             MetricRow(
-                day, market, "policyCompliance", category, count.count, None, None, count.target,
-                Condition.EQUALS.value, count.status.value, count.window,
+                day,
+                market,
+                "policyCompliance",
+                category,
+                count.count,
+                None,
+                None,
+                count.target,
+                Condition.EQUALS.value,
+                count.status.value,
+                count.window,
             )
-        )  # fmt: skip
+        )
     if health.ahr is not None:
         ahr = health.ahr
         status = Status.GOOD if ahr.band.value == "HEALTHY" else Status.BAD
         rows.append(
             MetricRow(
-                day, market, "accountHealthRating", "", ahr.score, None, None, policy.ahr.healthy_min,
-                Condition.GREATER_THAN.value, status.value, ahr.window,
+                day,
+                market,
+                "accountHealthRating",
+                "",
+                ahr.score,
+                None,
+                None,
+                policy.ahr.healthy_min,
+                Condition.GREATER_THAN.value,
+                status.value,
+                ahr.window,
             )
-        )  # fmt: skip
+        )
     return rows

@@ -111,6 +111,128 @@ class AhrPolicy:
 
 
 @dataclass(frozen=True)
+class RadarPolicy:
+    """At-risk shipment radar (domain/radar.py): warning hours, claim odds, seasonal profile."""
+
+    ship_warning_hours: float
+    no_first_scan_hours: float
+    stalled_scan_days: float
+    default_transit_days: float
+    min_transit_samples: int
+    claim_after_days: int
+    watch_days: int
+    urgency_hours: float
+    claim_probability_not_shipped_due: float
+    claim_probability_not_shipped_late: float
+    claim_probability_no_first_scan: float
+    claim_probability_stalled_in_transit: float
+    claim_probability_carrier_exception: float
+    claim_probability_returned_to_sender: float
+    claim_probability_predicted_late: float
+    claim_probability_delivered_late: float
+    seasonal_months: tuple[int, ...]
+    seasonal_factor: float
+
+
+# --- Account states (SPEC section 5, amazon-policy.md 4) ---------------------------------------
+# The vocabulary of the transition table. `domain.states` implements each trigger; listing the
+# names here lets a typo in a policy file be reported when the file is loaded.
+STATE_NAMES = ("HEALTHY", "UNDER_REVIEW", "SUSPENDED", "DEACTIVATED")
+REVIEW_KINDS = ("growth", "risk", "none")
+FROM_STATES = (*STATE_NAMES, "UNDER_REVIEW:growth", "UNDER_REVIEW:risk")
+TRIGGER_PARAMS: dict[str, tuple[str, ...]] = {
+    "metric_breach": ("metrics",),
+    "ahr_band": ("bands",),
+    "violations": ("categories", "at_least"),
+    "negative_feedback_share": (),
+    "growth": (),
+    "review_elapsed": (),
+    "all_clear": (),
+    "appeal_granted": (),
+    "appeal_denied": (),
+    "appeals_exhausted": (),
+    "plan_overdue": (),
+}
+PARAM_CHOICES: dict[str, tuple[str, ...]] = {
+    "metrics": ("odr", "late_shipment", "cancellation"),
+    "bands": ("HEALTHY", "AT_RISK", "UNHEALTHY"),
+}
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    """One row of the transition table: in a `from` state, when `trigger` fires, go `to`.
+
+    `from` entries are state names; `UNDER_REVIEW:growth` / `UNDER_REVIEW:risk` name one kind
+    of review. `kind` is the review kind entered (`none` unless `to` is UNDER_REVIEW).
+    """
+
+    name: str
+    from_states: tuple[str, ...] = dataclasses.field(
+        metadata={"key": "from", "choices": FROM_STATES}
+    )
+    to: str = dataclasses.field(metadata={"choices": STATE_NAMES})
+    kind: str = dataclasses.field(metadata={"choices": REVIEW_KINDS})
+    trigger: str = dataclasses.field(metadata={"choices": tuple(TRIGGER_PARAMS)})
+    source: str
+    params: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False)
+    choice: str = ""
+    note: str = ""
+
+    def check(self) -> list[str]:
+        problems = []
+        if (self.to == "UNDER_REVIEW") != (self.kind in ("growth", "risk")):
+            problems.append(f"kind {self.kind!r} does not fit `to` {self.to!r}")
+        if "DEACTIVATED" in self.from_states:
+            problems.append("DEACTIVATED is final: no rule leaves it")
+        wanted = TRIGGER_PARAMS.get(self.trigger, ())
+        problems += [
+            f"params.{p}: missing for {self.trigger}" for p in wanted if p not in self.params
+        ]
+        problems += [
+            f"params.{p}: unknown for {self.trigger}" for p in self.params if p not in wanted
+        ]
+        at_least = self.params.get("at_least", 1)
+        if not isinstance(at_least, int) or isinstance(at_least, bool) or at_least < 1:
+            problems.append(f"params.at_least: expected a whole number >= 1, got {at_least!r}")
+        for param, allowed in PARAM_CHOICES.items():
+            values = self.params.get(param, ())
+            bad = [v for v in values if v not in allowed] if isinstance(values, tuple) else [values]
+            if bad:
+                problems.append(f"params.{param}: {bad[0]!r} is not one of {', '.join(allowed)}")
+        return problems
+
+    def __str__(self) -> str:
+        to = f"{self.to}:{self.kind}" if self.to == "UNDER_REVIEW" else self.to
+        return f"{self.name}: {'|'.join(self.from_states)} -> {to} on {self.trigger}"
+
+
+@dataclass(frozen=True)
+class StatesPolicy:
+    capabilities_healthy: tuple[str, ...]
+    capabilities_under_review_growth: tuple[str, ...]
+    capabilities_under_review_risk: tuple[str, ...]
+    capabilities_suspended: tuple[str, ...]
+    capabilities_deactivated: tuple[str, ...]
+    growth_window_days: int
+    growth_review_orders: int
+    review_max_days: int
+    negative_feedback_window_days: int
+    negative_feedback_share: float
+    negative_feedback_min_ratings: int
+    plan_of_action_days: int
+    max_unsuccessful_appeals: int
+    plan_min_words: int
+    transitions: tuple[TransitionRule, ...]
+
+
+@dataclass(frozen=True)
+class ReconcilePolicy:
+    rate_tolerance: float
+    ahr_tolerance: int
+
+
+@dataclass(frozen=True)
 class Meta:
     name: str
     version: str
@@ -132,6 +254,9 @@ class Policy:
     contact_response: ContactResponsePolicy
     policy_compliance: PolicyCompliancePolicy
     ahr: AhrPolicy
+    reconcile: ReconcilePolicy
+    radar: RadarPolicy
+    states: StatesPolicy
     sources: dict[str, str] = dataclasses.field(default_factory=dict, compare=False)
 
     def odr_target(self, is_business: bool) -> float:
@@ -203,7 +328,7 @@ def _read_section(
 def _resolve(annotation: Any) -> Any:
     """Turn the string annotations of `from __future__ import annotations` into types."""
     if isinstance(annotation, str):
-        return eval(annotation, vars(typing) | globals())  # noqa: S307 - our own annotations
+        return eval(annotation, vars(typing) | globals())
     return annotation
 
 
@@ -211,12 +336,18 @@ def _convert(value: Any, expected: Any) -> tuple[Any, str | None]:
     """Check one value against its annotation; return it (lists become tuples) or a problem."""
     if get_origin(expected) is tuple:
         item_type = get_args(expected)[0]
+        if dataclasses.is_dataclass(item_type):
+            return _convert_tables(value, item_type)
         if not isinstance(value, list):
             return value, f"expected a list of {item_type.__name__}, got {value!r}"
         bad = [v for v in value if not _is_a(v, item_type)]
         if bad:
             return value, f"expected a list of {item_type.__name__}, got {bad[0]!r} in it"
         return tuple(value), None
+    if get_origin(expected) is dict:
+        if not isinstance(value, dict):
+            return value, f"expected a table, got {value!r}"
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in value.items()}, None
     if isinstance(expected, types.UnionType):  # pragma: no cover - no optional settings yet
         expected = get_args(expected)[0]
     if not _is_a(value, expected):
@@ -232,3 +363,46 @@ def _is_a(value: Any, expected: type) -> bool:
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, expected)
+
+
+def _convert_tables(value: Any, cls: type) -> tuple[Any, str | None]:
+    """A list of tables, each read into `cls`; every problem of every table is reported."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        return value, f"expected a list of tables ({cls.__name__}), got {value!r}"
+    items, problems = [], []
+    for index, table in enumerate(value):
+        item, item_problems = _read_table(cls, table)
+        label = f"[{index}]" + (f" {table['name']}" if isinstance(table.get("name"), str) else "")
+        problems += [f"{label}: {p}" for p in item_problems]
+        items.append(item)
+    return tuple(items), "; ".join(problems) or None
+
+
+def _read_table(cls: type, table: dict[str, Any]) -> tuple[Any, list[str]]:
+    """One table into the dataclass `cls`: a field's TOML key is its `key` metadata or its name;
+    fields with a default are optional; `choices` metadata limits the values; a `check()`
+    method adds checks across fields."""
+    problems: list[str] = []
+    by_key = {f.metadata.get("key", f.name): f for f in fields(cls)}
+    problems += [f"{k}: unknown key (known: {', '.join(by_key)})" for k in table if k not in by_key]
+    kwargs = {}
+    for key, f in by_key.items():
+        if key not in table:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                problems.append(f"{key}: missing")
+            continue
+        converted, problem = _convert(table[key], _resolve(f.type))
+        allowed = f.metadata.get("choices")
+        if problem is None and allowed:
+            values = converted if isinstance(converted, tuple) else (converted,)
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                problem = f"{bad[0]!r} is not one of {', '.join(allowed)}"
+        if problem:
+            problems.append(f"{key}: {problem}")
+        kwargs[f.name] = converted
+    if problems:
+        return None, problems
+    item = cls(**kwargs)
+    check = getattr(item, "check", None)
+    return item, (check() if callable(check) else [])

@@ -16,10 +16,20 @@ from sellerhealth.domain.report import MarketplaceHealth
 
 # Amazon's rate metrics: report key -> (our metric, our scope, numerator key, denominator key)
 AMAZON_RATES = {
-    "preFulfillmentCancellationRate": ("preFulfillmentCancellationRate", "", "cancellationCount", "orderCount"),
+    "preFulfillmentCancellationRate": (
+        "preFulfillmentCancellationRate",
+        "",
+        "cancellationCount",
+        "orderCount",
+    ),
     "validTrackingRate": ("validTrackingRate", "", "validTrackingCount", "shipmentCount"),
-    "unitOnTimeDeliveryRate": ("unitOnTimeDeliveryRate", "", "unitOnTimeDeliveryCount", "totalUnitCount"),
-}  # fmt: skip
+    "unitOnTimeDeliveryRate": (
+        "unitOnTimeDeliveryRate",
+        "",
+        "unitOnTimeDeliveryCount",
+        "totalUnitCount",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +60,18 @@ class Discrepancy:
             "marketplaceId": self.marketplace_id,
             "metric": self.metric,
             "scope": self.scope,
-            "amazon": {"value": self.amazon.value, "numerator": self.amazon.numerator,
-                       "denominator": self.amazon.denominator},
-            "computed": {"value": _value(self.computed), "numerator": self.computed.numerator,
-                         "denominator": self.computed.denominator},
+            "amazon": {
+                "value": self.amazon.value,
+                "numerator": self.amazon.numerator,
+                "denominator": self.amazon.denominator,
+            },
+            "computed": {
+                "value": _value(self.computed),
+                "numerator": self.computed.numerator,
+                "denominator": self.computed.denominator,
+            },
             "reasons": list(self.reasons),
-        }  # fmt: skip
+        }
 
 
 def _value(row: MetricRow) -> float | None:
@@ -66,16 +82,24 @@ def amazon_figures(document: dict[str, Any], marketplace_id: str) -> list[Amazon
     """The figures of Amazon's report we can compare, read defensively."""
     figures = [
         AmazonFigure(
-            "orderDefectRate", channel, odr["rate"], odr["orderWithDefects"], odr["orderCount"],
+            "orderDefectRate",
+            channel,
+            odr["rate"],
+            odr["orderWithDefects"],
+            odr["orderCount"],
             tuple((k, odr[k]) for k in ("negativeFeedback", "claims", "chargebacks")),
         )
         for channel, odr in amazon_odr(document, marketplace_id).items()
-    ]  # fmt: skip
+    ]
     block = marketplace_metrics(document, marketplace_id)
     lsr_entries = block.get("lateShipmentRateList") or [block.get("lateShipmentRate")]
     for entry in lsr_entries:
         if isinstance(entry, dict):
-            figures.append(_rate_figure(entry, "lateShipmentRate", _lsr_scope(entry), "lateShipmentCount", "orderCount"))
+            figures.append(
+                _rate_figure(
+                    entry, "lateShipmentRate", _lsr_scope(entry), "lateShipmentCount", "orderCount"
+                )
+            )
     for key, (metric, scope, num, den) in AMAZON_RATES.items():
         if isinstance(block.get(key), dict):
             figures.append(_rate_figure(block[key], metric, scope, num, den))
@@ -95,8 +119,12 @@ def _count(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
-def _rate_figure(entry: dict[str, Any], metric: str, scope: str, num: str, den: str) -> AmazonFigure:
-    return AmazonFigure(metric, scope, _number(entry.get("rate")), _count(entry.get(num)), _count(entry.get(den)))
+def _rate_figure(
+    entry: dict[str, Any], metric: str, scope: str, num: str, den: str
+) -> AmazonFigure:
+    return AmazonFigure(
+        metric, scope, _number(entry.get("rate")), _count(entry.get(num)), _count(entry.get(den))
+    )
 
 
 def _lsr_scope(entry: dict[str, Any]) -> str:
@@ -113,7 +141,11 @@ def _matches(figure: AmazonFigure, row: MetricRow, policy: Policy) -> bool:
     ours = _value(row)
     if figure.value is None or ours is None:
         return figure.value is None and row.denominator in (0, None)
-    tolerance = policy.reconcile.ahr_tolerance if figure.metric == "accountHealthRating" else policy.reconcile.rate_tolerance
+    tolerance = (
+        policy.reconcile.ahr_tolerance
+        if figure.metric == "accountHealthRating"
+        else policy.reconcile.rate_tolerance
+    )
     return abs(figure.value - ours) <= tolerance
 
 
@@ -124,22 +156,28 @@ def likely_reasons(
     reasons = []
     for shift, other in sorted(neighbours.items()):
         if _matches(figure, other, policy):
-            reasons.append(f"a lag of one day: the computed figure {'+' if shift > 0 else ''}{shift} day matches Amazon's")
-    if figure.denominator is not None and row.denominator is not None and figure.denominator != row.denominator:
+            reasons.append(f"a lag of one day: the computed figure {shift:+d} day matches Amazon's")
+    if (
+        figure.denominator is not None
+        and row.denominator is not None
+        and figure.denominator != row.denominator
+    ):
         missing = figure.denominator - row.denominator
         reasons.append(
             f"missing data for that window: Amazon counts {figure.denominator}, the store has "
-            f"{row.denominator}; import the {missing} missing" if missing > 0 else
-            f"the store counts {-missing} more than Amazon in that window (orders Amazon excludes, "
-            "such as cancelled ones, or a different window)"
-        )  # fmt: skip
+            f"{row.denominator}; import the {missing} missing"
+            if missing > 0
+            else f"the store counts {-missing} more than Amazon in that window "
+            "(orders Amazon excludes, such as cancelled ones, or a different window)"
+        )
     elif figure.numerator is not None and figure.numerator != row.numerator:
         more = row.numerator - figure.numerator
         reasons.append(
             f"the store counts {more} more than Amazon: a claim or feedback Amazon does not count "
-            "(pending or protected claim, feedback removed at Amazon but not in the imports)" if more > 0
+            "(pending or protected claim, feedback removed at Amazon but not in the imports)"
+            if more > 0
             else f"Amazon counts {-more} more: a defect missing from the imported data"
-        )  # fmt: skip
+        )
     if figure.metric == "accountHealthRating":
         reasons.append("the AHR is an estimate: Amazon publishes no point table")
     return reasons or ["no explanation found in the data: check the snapshot's window"]
@@ -161,16 +199,29 @@ def reconcile(
         markets = {m for (m, d) in computed if d == day}
         for market in sorted(markets):
             rows = _rows_by_key(computed, market, day, policy)
-            around = {s: _rows_by_key(computed, market, day + timedelta(days=s), policy) for s in (-1, 1)}
+            around = {
+                s: _rows_by_key(computed, market, day + timedelta(days=s), policy) for s in (-1, 1)
+            }
             for figure in amazon_figures(snapshot.document, market):
                 row = rows.get((figure.metric, figure.scope))
                 if row is None or _matches(figure, row, policy):
                     continue
-                neighbours = {s: r[(figure.metric, figure.scope)] for s, r in around.items() if (figure.metric, figure.scope) in r}
+                neighbours = {
+                    s: r[(figure.metric, figure.scope)]
+                    for s, r in around.items()
+                    if (figure.metric, figure.scope) in r
+                }
                 found.append(
-                    Discrepancy(day, market, figure.metric, figure.scope, figure, row,
-                                tuple(likely_reasons(figure, row, neighbours, policy)))
-                )  # fmt: skip
+                    Discrepancy(
+                        day,
+                        market,
+                        figure.metric,
+                        figure.scope,
+                        figure,
+                        row,
+                        tuple(likely_reasons(figure, row, neighbours, policy)),
+                    )
+                )
     return found
 
 

@@ -86,19 +86,27 @@ def marketplace_block(
     lsr_target = p.late_shipment.target_business if is_business else p.late_shipment.target
     lsr_blocks = [
         rate_block(
-            lsr.get(days), Window.ending(as_of, days), lsr_target, Condition.LESS_THAN,
-            "orderCount", "lateShipmentCount",
+            lsr.get(days),
+            Window.ending(as_of, days),
+            lsr_target,
+            Condition.LESS_THAN,
+            "orderCount",
+            "lateShipmentCount",
         )
         for days in p.late_shipment.windows_days
-    ]  # fmt: skip
+    ]
     cancel_target = p.cancellation.target_business if is_business else p.cancellation.target
     vtr_overall = next((m for m in health.valid_tracking if not m.scope), None)
     tracking_window = Window.ending(as_of, p.valid_tracking.window_days, p.valid_tracking.lag_days)
     otd_window = Window.ending(as_of, p.on_time_delivery.window_days, p.on_time_delivery.lag_days)
     otd = rate_block(
-        health.on_time_delivery, otd_window, p.on_time_delivery.target, Condition.GREATER_THAN,
-        "totalUnitCount", "unitOnTimeDeliveryCount",
-    )  # fmt: skip
+        health.on_time_delivery,
+        otd_window,
+        p.on_time_delivery.target,
+        Condition.GREATER_THAN,
+        "totalUnitCount",
+        "unitOnTimeDeliveryCount",
+    )
     block: dict[str, Any] = {
         "marketplaceId": health.marketplace_id,
         "orderDefectRate": {
@@ -107,15 +115,27 @@ def marketplace_block(
         "lateShipmentRate": lsr_blocks[-1],
         "lateShipmentRateList": lsr_blocks,
         "preFulfillmentCancellationRate": rate_block(
-            health.cancellation, Window.ending(as_of, p.cancellation.window_days), cancel_target,
-            Condition.LESS_THAN, "orderCount", "cancellationCount",
+            health.cancellation,
+            Window.ending(as_of, p.cancellation.window_days),
+            cancel_target,
+            Condition.LESS_THAN,
+            "orderCount",
+            "cancellationCount",
         ),
         "validTrackingRate": rate_block(
-            vtr_overall, tracking_window, p.valid_tracking.target, Condition.GREATER_THAN,
-            "shipmentCount", "validTrackingCount",
+            vtr_overall,
+            tracking_window,
+            p.valid_tracking.target,
+            Condition.GREATER_THAN,
+            "shipmentCount",
+            "validTrackingCount",
         ),
         "onTimeDeliveryRate": {
-            **{k: v for k, v in otd.items() if k not in ("totalUnitCount", "unitOnTimeDeliveryCount")},
+            **{
+                k: v
+                for k, v in otd.items()
+                if k not in ("totalUnitCount", "unitOnTimeDeliveryCount")
+            },
             "shipmentCountWithValidTracking": otd["totalUnitCount"],
             "onTimeDeliveryCount": otd["unitOnTimeDeliveryCount"],
         },
@@ -123,7 +143,7 @@ def marketplace_block(
         "invoiceDefectRate": _invoice_defect_none(as_of),
         "warningStates": [],
         "accountHealthRating": _ahr_block(health.ahr, as_of, policy),
-    }  # fmt: skip
+    }
     compliance_window = Window.ending(as_of, p.policy_compliance.window_days)
     for category in p.policy_compliance.categories:
         found = health.compliance.get(category)

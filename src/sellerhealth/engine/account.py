@@ -33,8 +33,9 @@ def contact_response_sql(policy: Policy) -> str:
                    AND responded - received <= INTERVAL {rules.response_hours} HOUR AS on_time
             FROM m
         )
-        SELECT account, '{ACCOUNT_WIDE}' AS marketplace_id, '' AS scope, 'contactResponse' AS metric,
-               'messages' AS part, count(*) AS weight, greatest(r, due) AS d_from, r + {last} AS d_to
+        SELECT account, '{ACCOUNT_WIDE}' AS marketplace_id, '' AS scope,
+               'contactResponse' AS metric, 'messages' AS part, count(*) AS weight,
+               greatest(r, due) AS d_from, r + {last} AS d_to
         FROM j GROUP BY ALL
         UNION ALL
         SELECT account, '{ACCOUNT_WIDE}', '', 'contactResponse', 'onTime', count(*),

@@ -44,7 +44,10 @@ def values_sql(counters: str, first: date, last: date) -> str:
         base AS (
             SELECT {_KEY_LIST}, sum(delta) AS delta FROM c WHERE day < DATE '{first}' GROUP BY ALL
         ),
-        inside AS (SELECT * FROM c WHERE day >= DATE '{first}'),
+        inside AS (
+            SELECT {_KEY_LIST}, day, sum(delta) AS delta FROM c WHERE day >= DATE '{first}'
+            GROUP BY ALL
+        ),
         groups AS (SELECT {_KEY_LIST} FROM base UNION SELECT {_KEY_LIST} FROM inside),
         days AS (
             SELECT CAST(unnest(generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 DAY))

@@ -27,7 +27,10 @@ def _sql_list(values: tuple[str, ...] | frozenset[str]) -> str:
 def _delivery_reason_sql(policy: Policy) -> str:
     """SQL twin of domain.defects.is_delivery_reason."""
     text = "replace(replace(lower(c.reason), '_', ' '), '-', ' ')"
-    keywords = (k.replace("_", " ").replace("-", " ").replace("'", "''") for k in policy.claims.delivery_reason_keywords)
+    keywords = (
+        k.replace("_", " ").replace("-", " ").replace("'", "''")
+        for k in policy.claims.delivery_reason_keywords
+    )
     matches = " OR ".join(f"contains({text}, '{k}')" for k in keywords) or "FALSE"
     return f"(c.reason IS NULL OR c.reason = '' OR {matches})"
 
@@ -63,7 +66,8 @@ def _merge(source: str, keys: str) -> str:
             FROM (
                 SELECT *, CASE WHEN a <= max(coalesce(b, {far})) OVER (
                     PARTITION BY {keys} ORDER BY a, b
-                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1 THEN 0 ELSE 1 END AS is_new
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
+                THEN 0 ELSE 1 END AS is_new
                 FROM ({source})
             )
         ) GROUP BY {keys}, island"""
@@ -100,7 +104,8 @@ def odr_intervals_sql(policy: Policy) -> str:
              AND CAST(c.chargeback_date AS DATE) = s.chargeback_date
         WHERE c.reason IN {_sql_list(policy.chargebacks.counted_reasons)} AND {chargeback_ok}
     """
-    clip = f"greatest(x.a, o.p + {lag}), least(coalesce(x.b, o.p + {last_offset}), o.p + {last_offset})"
+    end = f"o.p + {last_offset}"
+    clip = f"greatest(x.a, o.p + {lag}), least(coalesce(x.b, {end}), {end})"
     return f"""
         WITH o AS (
             SELECT account, marketplace_id, fulfillment_channel AS scope, order_id,

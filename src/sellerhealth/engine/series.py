@@ -95,13 +95,27 @@ def assemble(
     def parts(metric: str, scope: str = "", where: str = market) -> Parts:
         return values.get((account, where, scope, metric), {}).get(day, {})
 
-    def rate(name: str, scope: str, window: Window, num: str, den: str, target: float,
-             condition: Condition, where: str = market, label: str | None = None) -> RateMetric:  # fmt: skip
+    def rate(
+        name: str,
+        scope: str,
+        window: Window,
+        num: str,
+        den: str,
+        target: float,
+        condition: Condition,
+        where: str = market,
+        label: str | None = None,
+    ) -> RateMetric:
         p = parts(name, scope, where)
         return RateMetric(
-            name, window, p.get(num, 0), p.get(den, 0), target, condition,
+            name,
+            window,
+            p.get(num, 0),
+            p.get(den, 0),
+            target,
+            condition,
             scope if label is None else label,
-        )  # fmt: skip
+        )
 
     lsr_target = policy.late_shipment.target_business if business else policy.late_shipment.target
     cancel_target = policy.cancellation.target_business if business else policy.cancellation.target
@@ -119,28 +133,57 @@ def assemble(
         marketplace_id=market,
         odr={ch: odr_metric(ch, day, parts("odr", ch.value), policy, business) for ch in Channel},
         late_shipment=tuple(
-            rate("lateShipmentRate", f"{n}d", Window.ending(day, n), "late", "orders",
-                 lsr_target, Condition.LESS_THAN)
+            rate(
+                "lateShipmentRate",
+                f"{n}d",
+                Window.ending(day, n),
+                "late",
+                "orders",
+                lsr_target,
+                Condition.LESS_THAN,
+            )
             for n in policy.late_shipment.windows_days
-        ),  # fmt: skip
+        ),
         cancellation=rate(
-            "preFulfillmentCancellationRate", "", Window.ending(day, policy.cancellation.window_days),
-            "cancelled", "orders", cancel_target, Condition.LESS_THAN,
-        ),  # fmt: skip
+            "preFulfillmentCancellationRate",
+            "",
+            Window.ending(day, policy.cancellation.window_days),
+            "cancelled",
+            "orders",
+            cancel_target,
+            Condition.LESS_THAN,
+        ),
         valid_tracking=tuple(
-            rate("validTrackingRate", scope, vtr_window, "valid", "shipments", vtr.target,
-                 Condition.GREATER_THAN)
+            rate(
+                "validTrackingRate",
+                scope,
+                vtr_window,
+                "valid",
+                "shipments",
+                vtr.target,
+                Condition.GREATER_THAN,
+            )
             for scope in ["", *categories]
-        ),  # fmt: skip
+        ),
         on_time_delivery=rate(
-            "unitOnTimeDeliveryRate", "", Window.ending(day, otd.window_days, otd.lag_days),
-            "onTime", "units", otd.target, Condition.GREATER_THAN,
-        ),  # fmt: skip
+            "unitOnTimeDeliveryRate",
+            "",
+            Window.ending(day, otd.window_days, otd.lag_days),
+            "onTime",
+            "units",
+            otd.target,
+            Condition.GREATER_THAN,
+        ),
         contact_response=rate(
-            "contactResponse", "", Window.ending(day, policy.contact_response.window_days),
-            "onTime", "messages", policy.contact_response.target, Condition.GREATER_THAN,
+            "contactResponse",
+            "",
+            Window.ending(day, policy.contact_response.window_days),
+            "onTime",
+            "messages",
+            policy.contact_response.target,
+            Condition.GREATER_THAN,
             where=ACCOUNT_WIDE,
-        ),  # fmt: skip
+        ),
         compliance=_compliance(values, account, day, policy),
         ahr=_ahr(parts("ahr"), parts("ahr", where=ACCOUNT_WIDE), day, policy),
     )

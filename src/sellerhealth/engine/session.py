@@ -8,9 +8,17 @@ from sellerhealth.store import tables as t
 from sellerhealth.store.store import Store
 
 ENGINE_TABLES = (
-    t.ORDERS, t.FEEDBACK, t.CLAIMS, t.CLAIM_STATUSES, t.CHARGEBACKS, t.CHARGEBACK_STATUSES,
-    t.SHIPMENTS, t.CANCELLATIONS, t.VIOLATIONS, t.MESSAGES,
-)  # fmt: skip
+    t.ORDERS,
+    t.FEEDBACK,
+    t.CLAIMS,
+    t.CLAIM_STATUSES,
+    t.CHARGEBACKS,
+    t.CHARGEBACK_STATUSES,
+    t.SHIPMENTS,
+    t.CANCELLATIONS,
+    t.VIOLATIONS,
+    t.MESSAGES,
+)
 
 
 def engine_for(store: Store, account: str | None = None) -> duckdb.DuckDBPyConnection:

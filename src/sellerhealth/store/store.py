@@ -96,7 +96,13 @@ class Store:
 
     def _upsert_statuses(self, spec: t.TableSpec, batch: list[Any], date_field: str) -> None:
         rows = (
-            (rec.account, rec.order_id, getattr(rec, date_field), change.effective_date, change.status)
+            (
+                rec.account,
+                rec.order_id,
+                getattr(rec, date_field),
+                change.effective_date,
+                change.status,
+            )
             for rec in batch
             for change in rec.changes()
         )
@@ -111,7 +117,8 @@ class Store:
         seen = report_date.isoformat()
         sql = (
             "INSERT INTO feedback (account, order_id, feedback_date, rating, comments, "
-            "removed_date, struck_through_date, last_seen_report) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) "
+            "removed_date, struck_through_date, last_seen_report) "
+            "VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) "
             "ON CONFLICT (account, order_id) DO UPDATE SET "
             "feedback_date = excluded.feedback_date, rating = excluded.rating, "
             "comments = excluded.comments, "
@@ -130,7 +137,10 @@ class Store:
     def _apply_feedback_report(self, report: r.FeedbackReport) -> int:
         """Mark as removed, on the report's date, the feedback an older report listed and this
         newer one does not, within the dates it covers (SPEC section 3, amazon-feedback)."""
-        cells = [t.to_cell(v) for v in (report.account, report.report_date, report.range_from, report.range_to)]
+        cells = [
+            t.to_cell(v)
+            for v in (report.account, report.report_date, report.range_from, report.range_to)
+        ]
         self._upsert(t.FEEDBACK_REPORTS, [(*cells, len(report.order_ids))])
         account, day, first, last = cells
         where = (
@@ -145,9 +155,15 @@ class Store:
     def _log_import(self, source: ImportSource, records: int) -> None:
         import_id = f"{source.account}:{source.kind}:{source.sha256}"
         row = (
-            import_id, source.account, source.file, source.kind, source.sha256, source.rows,
-            records, datetime.now(UTC).isoformat(),
-        )  # fmt: skip
+            import_id,
+            source.account,
+            source.file,
+            source.kind,
+            source.sha256,
+            source.rows,
+            records,
+            datetime.now(UTC).isoformat(),
+        )
         self.backend.execute(
             f"INSERT INTO imports ({', '.join(t.IMPORTS.names)}) VALUES "
             f"({', '.join('?' * len(row))}) ON CONFLICT (import_id) DO NOTHING",
@@ -180,13 +196,16 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def rows(self, spec: t.TableSpec, account: str, where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def rows(
+        self, spec: t.TableSpec, account: str, where: str = "", params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
         names = spec.names
         sql = f"SELECT {', '.join(names)} FROM {spec.name} WHERE account = ?"
         found = self.backend.query(sql + (f" AND {where}" if where else ""), (account, *params))
         types = [c.type for c in spec.columns]
         return [
-            {n: t.from_cell(v, ty) for n, v, ty in zip(names, row, types, strict=True)} for row in found
+            {n: t.from_cell(v, ty) for n, v, ty in zip(names, row, types, strict=True)}
+            for row in found
         ]
 
     def records(self, record_type: type, account: str) -> list[Any]:
@@ -213,7 +232,9 @@ class Store:
             history[key].append(r.StatusChange(row["status"], row["effective_date"]))
         out = []
         for row in self.rows(spec, account):
-            changes = tuple(sorted(history[(row["order_id"], row[date_field])], key=lambda c: c.effective_date))
+            changes = tuple(
+                sorted(history[(row["order_id"], row[date_field])], key=lambda c: c.effective_date)
+            )
             latest = changes[-1]
             row.update(status=latest.status, status_date=latest.effective_date, history=changes)
             out.append(cls(**row))
@@ -221,18 +242,21 @@ class Store:
 
     def snapshots(self, account: str) -> list[r.PerformanceSnapshot]:
         rows = self.rows(t.SNAPSHOTS, account)
-        return sorted(
-            (r.PerformanceSnapshot(**row) for row in rows), key=lambda s: s.report_date
-        )
+        return sorted((r.PerformanceSnapshot(**row) for row in rows), key=lambda s: s.report_date)
 
     def arrow(self, spec: t.TableSpec, account: str | None = None) -> pa.Table:
         """A stored table as Arrow columns for the engine (all accounts when None)."""
         names = spec.names
         sql = f"SELECT {', '.join(names)} FROM {spec.name}"
-        found = self.backend.query(sql + (" WHERE account = ?" if account else ""), (account,) if account else ())
+        found = self.backend.query(
+            sql + (" WHERE account = ?" if account else ""), (account,) if account else ()
+        )
         columns = list(zip(*found, strict=True)) if found else [() for _ in names]
         return pa.table(
-            {name: pa.array(col, type=_ARROW_TYPES[c.type]) for name, col, c in zip(names, columns, spec.columns, strict=True)}
+            {
+                name: pa.array(col, type=_ARROW_TYPES[c.type])
+                for name, col, c in zip(names, columns, spec.columns, strict=True)
+            }
         )
 
 

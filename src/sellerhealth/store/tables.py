@@ -37,7 +37,8 @@ class TableSpec:
 
     def ddl(self) -> str:
         cols = ",\n  ".join(
-            f"{c.name} {_SQL_TYPES[c.type]}{'' if c.nullable else ' NOT NULL'}" for c in self.columns
+            f"{c.name} {_SQL_TYPES[c.type]}{'' if c.nullable else ' NOT NULL'}"
+            for c in self.columns
         )
         return f"CREATE TABLE {self.name} (\n  {cols},\n  PRIMARY KEY ({', '.join(self.key)})\n)"
 
@@ -109,40 +110,68 @@ def _cols(*specs: str) -> tuple[Col, ...]:
     return tuple(out)
 
 
-ACCOUNTS = TableSpec("accounts", _cols("account:text!", "policy:text!", "program:text!"), ("account",))
+ACCOUNTS = TableSpec(
+    "accounts", _cols("account:text!", "policy:text!", "program:text!"), ("account",)
+)
 ORDERS = TableSpec(
     "orders",
     _cols(
-        "account:text!", "order_id:text!", "purchase_date:date!", "fulfillment_channel:text!",
-        "marketplace_id:text!", "is_business_order:bool!", "units:int!", "latest_ship_date:date",
-        "latest_delivery_date:date", "order_status:text", "category:text", "skus:text",
+        "account:text!",
+        "order_id:text!",
+        "purchase_date:date!",
+        "fulfillment_channel:text!",
+        "marketplace_id:text!",
+        "is_business_order:bool!",
+        "units:int!",
+        "latest_ship_date:date",
+        "latest_delivery_date:date",
+        "order_status:text",
+        "category:text",
+        "skus:text",
     ),
     ("account", "order_id"),
-)  # fmt: skip
+)
 FEEDBACK = TableSpec(
     "feedback",
     _cols(
-        "account:text!", "order_id:text!", "feedback_date:date!", "rating:int!", "comments:text",
-        "removed_date:date", "struck_through_date:date", "last_seen_report:date",
+        "account:text!",
+        "order_id:text!",
+        "feedback_date:date!",
+        "rating:int!",
+        "comments:text",
+        "removed_date:date",
+        "struck_through_date:date",
+        "last_seen_report:date",
     ),
     ("account", "order_id"),
-)  # fmt: skip
+)
 FEEDBACK_REPORTS = TableSpec(
     "feedback_reports",
-    _cols("account:text!", "report_date:date!", "range_from:date!", "range_to:date!", "listed:int!"),
+    _cols(
+        "account:text!", "report_date:date!", "range_from:date!", "range_to:date!", "listed:int!"
+    ),
     ("account", "report_date", "range_from", "range_to"),
 )
 CLAIMS = TableSpec(
     "claims",
     _cols(
-        "account:text!", "order_id:text!", "claim_date:date!", "reason:text",
+        "account:text!",
+        "order_id:text!",
+        "claim_date:date!",
+        "reason:text",
         "buy_shipping_protected:bool!",
     ),
     ("account", "order_id", "claim_date"),
-)  # fmt: skip
+)
 CLAIM_STATUSES = TableSpec(
     "claim_statuses",
-    _cols("account:text!", "order_id:text!", "claim_date:date!", "effective_date:date!", "status:text!"),
+    _cols(
+        "account:text!",
+        "order_id:text!",
+        "claim_date:date!",
+        "effective_date:date!",
+        "status:text!",
+    ),
     ("account", "order_id", "claim_date", "effective_date"),
 )
 CHARGEBACKS = TableSpec(
@@ -153,23 +182,40 @@ CHARGEBACKS = TableSpec(
 CHARGEBACK_STATUSES = TableSpec(
     "chargeback_statuses",
     _cols(
-        "account:text!", "order_id:text!", "chargeback_date:date!", "effective_date:date!",
+        "account:text!",
+        "order_id:text!",
+        "chargeback_date:date!",
+        "effective_date:date!",
         "status:text!",
     ),
     ("account", "order_id", "chargeback_date", "effective_date"),
-)  # fmt: skip
+)
 SHIPMENTS = TableSpec(
     "shipments",
     _cols(
-        "account:text!", "order_id:text!", "package:text!", "ship_confirm_date:date!", "carrier:text",
-        "tracking_id:text", "tracking_valid:bool", "first_scan_date:date", "delivered_date:date",
-        "promised_delivery_date:date", "units:int",
+        "account:text!",
+        "order_id:text!",
+        "package:text!",
+        "ship_confirm_date:date!",
+        "carrier:text",
+        "tracking_id:text",
+        "tracking_valid:bool",
+        "first_scan_date:date",
+        "delivered_date:date",
+        "promised_delivery_date:date",
+        "units:int",
     ),
     ("account", "order_id", "package"),
-)  # fmt: skip
+)
 TRACKING_EVENTS = TableSpec(
     "tracking_events",
-    _cols("account:text!", "tracking_id:text!", "event_time:timestamp!", "status:text!", "location:text"),
+    _cols(
+        "account:text!",
+        "tracking_id:text!",
+        "event_time:timestamp!",
+        "status:text!",
+        "location:text",
+    ),
     ("account", "tracking_id", "event_time", "status"),
 )
 CANCELLATIONS = TableSpec(
@@ -180,11 +226,17 @@ CANCELLATIONS = TableSpec(
 VIOLATIONS = TableSpec(
     "violations",
     _cols(
-        "account:text!", "violation_id:text!", "date:date!", "category:text!", "severity:text!",
-        "asin:text", "status:text!", "status_date:date",
+        "account:text!",
+        "violation_id:text!",
+        "date:date!",
+        "category:text!",
+        "severity:text!",
+        "asin:text",
+        "status:text!",
+        "status_date:date",
     ),
     ("account", "violation_id"),
-)  # fmt: skip
+)
 MESSAGES = TableSpec(
     "messages",
     _cols("account:text!", "message_id:text!", "received_at:timestamp!", "responded_at:timestamp"),
@@ -198,17 +250,35 @@ SNAPSHOTS = TableSpec(
 IMPORTS = TableSpec(
     "imports",
     _cols(
-        "import_id:text!", "account:text!", "file:text!", "kind:text!", "sha256:text!", "rows:int!",
-        "records:int!", "imported_at:timestamp!",
+        "import_id:text!",
+        "account:text!",
+        "file:text!",
+        "kind:text!",
+        "sha256:text!",
+        "rows:int!",
+        "records:int!",
+        "imported_at:timestamp!",
     ),
     ("import_id",),
-)  # fmt: skip
+)
 
 ALL_TABLES = (
-    ACCOUNTS, ORDERS, FEEDBACK, FEEDBACK_REPORTS, CLAIMS, CLAIM_STATUSES, CHARGEBACKS,
-    CHARGEBACK_STATUSES, SHIPMENTS, TRACKING_EVENTS, CANCELLATIONS, VIOLATIONS, MESSAGES,
-    SNAPSHOTS, IMPORTS,
-)  # fmt: skip
+    ACCOUNTS,
+    ORDERS,
+    FEEDBACK,
+    FEEDBACK_REPORTS,
+    CLAIMS,
+    CLAIM_STATUSES,
+    CHARGEBACKS,
+    CHARGEBACK_STATUSES,
+    SHIPMENTS,
+    TRACKING_EVENTS,
+    CANCELLATIONS,
+    VIOLATIONS,
+    MESSAGES,
+    SNAPSHOTS,
+    IMPORTS,
+)
 
 # Which table holds which record, and the row for a record (beyond its same-named fields).
 Extra = Callable[[Any], dict[str, Any]]
