@@ -17,8 +17,6 @@ from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import AccountSettings, Channel, PerformanceSnapshot
 from sellerhealth.domain.windows import Window
 
-ODR_TOLERANCE = 0.0005  # differences below half a basis point... are rounding on Amazon's side
-
 
 @dataclass(frozen=True)
 class MarketplaceHealth:
@@ -36,7 +34,8 @@ class MarketplaceHealth:
 
 
 def _rate(value: float | None) -> float:
-    return round(value, 6) if value is not None else 0.0
+    """The exact fraction (no rounding: tools compare it with their own); 0 when NONE."""
+    return value if value is not None else 0.0
 
 
 def odr_block(metric: OdrMetric) -> dict[str, Any]:
@@ -48,7 +47,7 @@ def odr_block(metric: OdrMetric) -> dict[str, Any]:
         "claims": {"count": metric.claims, "status": none},
         "chargebacks": {"count": metric.chargebacks, "status": none},
         "negativeFeedback": {"count": metric.negative_feedback, "status": none},
-        "fulfillmentType": metric.channel.value.lower().replace("afn", "afn"),
+        "fulfillmentType": metric.channel.value.lower(),
         "status": metric.status.value,
         "rate": _rate(metric.rate),
         "targetValue": metric.target,
@@ -192,9 +191,10 @@ def account_status(health: MarketplaceHealth) -> str:
 
 
 def compare_with_amazon(
-    health: MarketplaceHealth, snapshot: PerformanceSnapshot | None
+    health: MarketplaceHealth, snapshot: PerformanceSnapshot | None, tolerance: float
 ) -> list[dict[str, Any]]:
-    """Amazon's ODR beside ours, per channel, with a flag where they differ."""
+    """Amazon's ODR beside ours, per channel, flagged where the rates differ by more than
+    `tolerance` or the counts differ at all."""
     if snapshot is None:
         return []
     theirs = amazon_odr(snapshot.document, health.marketplace_id)
@@ -207,7 +207,7 @@ def compare_with_amazon(
         amazon_rate = amazon.get("rate")
         differs = (
             amazon_rate is None
-            or abs(amazon_rate - (ours.rate or 0.0)) > ODR_TOLERANCE
+            or abs(amazon_rate - (ours.rate or 0.0)) > tolerance
             or (amazon.get("orderCount") not in (None, ours.order_count))
             or (amazon.get("orderWithDefects") not in (None, ours.defective_orders))
         )
@@ -255,7 +255,11 @@ def build_report(
             "policy": {"name": policy.meta.name, "version": policy.meta.version},
             "amazonSnapshotDate": snapshot.report_date.isoformat() if snapshot else None,
             "amazonAccountStatuses": amazon_status,
-            "amazonComparison": [row for h in healths for row in compare_with_amazon(h, snapshot)],
+            "amazonComparison": [
+                row
+                for h in healths
+                for row in compare_with_amazon(h, snapshot, policy.reconcile.rate_tolerance)
+            ],
             "odrDefectiveOrders": {
                 h.marketplace_id: {
                     ch.value.lower(): list(h.odr[ch].defective_order_ids) for ch in Channel

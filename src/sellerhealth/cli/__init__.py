@@ -1,0 +1,9 @@
+"""The command line: parse arguments, call `service`, print. Nothing else lives here.
+
+Each module registers its commands on the one Typer app in `common`.
+"""
+
+from sellerhealth.cli import data, metrics, settings
+from sellerhealth.cli.common import app, main
+
+__all__ = ["app", "data", "main", "metrics", "settings"]

@@ -1,0 +1,3 @@
+from sellerhealth.cli.common import main
+
+main()

@@ -1,0 +1,112 @@
+"""Shared pieces of the command line: the app, the store option, output helpers."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from sellerhealth.errors import SellerhealthError, UsageError
+from sellerhealth.ingest.values import parse_day
+from sellerhealth.render import render_report
+from sellerhealth.store.store import Store
+
+DEFAULT_DB = Path.home() / ".sellerhealth" / "sellerhealth.db"
+
+app = typer.Typer(
+    help="Account health for Amazon sellers: exact metrics, states and evidence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+policy_app = typer.Typer(help="Show and check policy files.", no_args_is_help=True)
+account_app = typer.Typer(
+    help="Per-account settings: policy and seller program.", no_args_is_help=True
+)
+app.add_typer(policy_app, name="policy")
+app.add_typer(account_app, name="account")
+
+out = Console()
+err = Console(stderr=True)
+_state: dict[str, str] = {}
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            envvar="SELLERHEALTH_DB",
+            help="Store: a file path (embedded) or a postgresql:// URL.",
+            show_default=str(DEFAULT_DB),
+        ),
+    ] = None,
+) -> None:
+    _state["db"] = db or str(DEFAULT_DB)
+
+
+def open_store() -> Store:
+    return Store.open(_state.get("db", str(DEFAULT_DB)))
+
+
+def option_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as problem:
+        raise UsageError(f"{option}: {problem}") from None
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def choose_format(value: str | None) -> str:
+    chosen = value or ("table" if sys.stdout.isatty() else "json")
+    if chosen not in ("table", "json"):
+        raise UsageError(f"--format: {chosen!r} is not one of: table, json")
+    return chosen
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, title: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["date"])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        from rich.table import Table
+
+        table = Table(title=title, title_justify="left")
+        for name in rows[0] if rows else ["date"]:
+            table.add_column(name)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+        out.print(table)
+
+
+def print_document(document: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+    else:
+        render_report(document, out)
+
+
+def main() -> None:
+    """Entry point: turn sellerhealth's errors into messages and exit statuses."""
+    os.environ.setdefault("COLUMNS", "160")  # tables stay readable when piped
+    try:
+        app(standalone_mode=True)
+    except SellerhealthError as problem:
+        err.print(str(problem), markup=False, highlight=False)
+        raise SystemExit(problem.exit_code) from None

@@ -1,0 +1,98 @@
+"""Getting data in: `import` and `demo`."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sellerhealth.cli.common import (
+    app,
+    choose_format,
+    err,
+    open_store,
+    option_day,
+    out,
+    print_document,
+)
+from sellerhealth.domain.records import DEFAULT_ACCOUNT, AccountSettings
+from sellerhealth.errors import UsageError
+from sellerhealth.ingest.base import ReadOptions
+from sellerhealth.service import imports, metrics
+from sellerhealth.store.store import Store
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Files to import (kind detected from the header).")
+    ],
+    account: Annotated[
+        str, typer.Option(help="Account the rows belong to (unless they have an account column).")
+    ] = DEFAULT_ACCOUNT,
+    kind: Annotated[str | None, typer.Option(help="Override the detected kind.")] = None,
+    skip_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad-rows",
+            help="Import the good rows; write the rejected ones beside the input.",
+        ),
+    ] = False,
+    report_from: Annotated[
+        str | None, typer.Option("--from", help="Feedback report: first day it covers.")
+    ] = None,
+    report_to: Annotated[
+        str | None, typer.Option("--to", help="Feedback report: last day it covers.")
+    ] = None,
+    report_date: Annotated[
+        str | None, typer.Option("--report-date", help="Day the report was taken.")
+    ] = None,
+) -> None:
+    """Import seller data: Amazon's report files, Orders API JSON or canonical CSV."""
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    options = ReadOptions(
+        account=account,
+        report_from=option_day(report_from, "--from"),
+        report_to=option_day(report_to, "--to"),
+        report_date=option_day(report_date, "--report-date"),
+    )
+    with open_store() as store:
+        outcomes = imports.import_files(store, files, options, kind, skip_bad_rows)
+    for o in outcomes:
+        line = f"{o.path}: {o.kind}, {o.rows} rows, {o.summary.records} records stored"
+        if o.summary.removed_feedback:
+            line += f", {o.summary.removed_feedback} feedback marked removed"
+        out.print(line)
+        if o.rejects_file:
+            err.print(f"{o.path}: {o.rejected} bad rows skipped; see {o.rejects_file}")
+
+
+@app.command()
+def demo(
+    fmt: Annotated[str | None, typer.Option("--format", help="table or json.")] = None,
+    keep: Annotated[
+        Path | None, typer.Option(help="Keep the sample files and store in this folder.")
+    ] = None,
+) -> None:
+    """Import the bundled sample seller into a fresh embedded store and print its report."""
+    from sellerhealth.sample.generate import DEMO_AS_OF, write_sample
+
+    chosen = choose_format(fmt or "table")
+    folder = keep or Path(tempfile.mkdtemp(prefix="sellerhealth-demo-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "demo.db"
+    for stale in folder.glob("demo.db*"):
+        stale.unlink()
+    files = write_sample(folder / "data", DEMO_AS_OF)
+    with Store.open(db) as store:
+        store.set_account(AccountSettings("demo-seller"))
+        for path in files:
+            outcome = imports.import_files(store, [path], ReadOptions(account="demo-seller"))[0]
+            err.print(f"imported {path.name}: {outcome.kind}, {outcome.summary.records} records")
+        document = metrics.report(store, "demo-seller", DEMO_AS_OF)
+    err.print(f"\nstore: {db}\n")
+    print_document(document, chosen)

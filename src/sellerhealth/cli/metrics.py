@@ -1,0 +1,92 @@
+"""Figures out: `report`, `history`, `reconcile`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from sellerhealth.cli.common import (
+    app,
+    choose_format,
+    open_store,
+    option_day,
+    out,
+    print_document,
+    print_rows,
+    today,
+)
+from sellerhealth.domain.records import DEFAULT_ACCOUNT
+from sellerhealth.errors import UsageError
+from sellerhealth.service import metrics
+
+
+@app.command()
+def report(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
+    ] = None,
+    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="table or json (default: table on a terminal).")
+    ] = None,
+) -> None:
+    """Every metric as of a day, in the shape of Amazon's seller performance report."""
+    chosen = choose_format(fmt)
+    day = option_day(as_of, "--as-of") or today()
+    with open_store() as store:
+        document = metrics.report(store, account, day)
+    print_document(document, chosen)
+
+
+@app.command()
+def history(
+    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    first: Annotated[
+        str | None, typer.Option("--from", help="First UTC day (default: 30 days ago).")
+    ] = None,
+    last: Annotated[str | None, typer.Option("--to", help="Last UTC day (default: today).")] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(help="Only this metric: odr, lsr, pfcr, vtr, otdr, contact, compliance, ahr."),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Every metric for every day of a range, each computed as of that day."""
+    if fmt not in ("table", "json", "csv"):
+        raise UsageError(f"--format: {fmt!r} is not one of: table, json, csv")
+    to_day = option_day(last, "--to") or today()
+    from_day = option_day(first, "--from") or to_day - timedelta(days=29)
+    with open_store() as store:
+        rows = [row.as_dict() for row in metrics.history(store, account, from_day, to_day, metric)]
+    print_rows(rows, fmt, title=f"{account}: {from_day} .. {to_day}")
+
+
+@app.command()
+def reconcile(
+    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Days where Amazon's imported figures and the computed ones differ, with likely reasons."""
+    with open_store() as store:
+        found = metrics.reconcile_account(store, account)
+        snapshots = len(store.snapshots(account))
+    rows = [
+        {
+            "date": d["date"],
+            "marketplaceId": d["marketplaceId"],
+            "metric": d["metric"],
+            "scope": d["scope"],
+            "amazon": d["amazon"]["value"],
+            "computed": d["computed"]["value"],
+            "amazonCounts": f"{d['amazon']['numerator']}/{d['amazon']['denominator']}",
+            "computedCounts": f"{d['computed']['numerator']}/{d['computed']['denominator']}",
+            "reasons": "; ".join(d["reasons"]),
+        }
+        for d in (item.as_dict() for item in found)
+    ]
+    if fmt == "table" and not rows:
+        out.print(f"{account}: {snapshots} Amazon snapshot(s); every figure within tolerance")
+        return
+    print_rows(rows, fmt, title=f"{account}: differences from Amazon's reports")

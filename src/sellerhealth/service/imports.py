@@ -1,0 +1,77 @@
+"""Importing files: read them all, store nothing if any has a bad row (unless told to skip)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from sellerhealth.errors import InputError, RowError
+from sellerhealth.ingest.base import ReadOptions, ReadResult
+from sellerhealth.ingest.registry import read_file
+from sellerhealth.store.store import ImportSource, ImportSummary, Store
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    path: Path
+    kind: str
+    rows: int
+    summary: ImportSummary
+    rejected: int = 0
+    rejects_file: Path | None = None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_rejects(result: ReadResult) -> Path:
+    """The rejected rows, each with its reasons, in a CSV beside the input."""
+    path = Path(f"{result.path}.rejects.csv")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["line", "problems", *result.header])
+        for row in result.rejected:
+            problems = "; ".join(f"{e.column}: {e.problem}" for e in row.errors)
+            writer.writerow([row.line, problems, *row.cells])
+    return path
+
+
+def import_files(
+    store: Store,
+    paths: list[Path],
+    options: ReadOptions,
+    kind: str | None = None,
+    skip_bad_rows: bool = False,
+) -> list[ImportOutcome]:
+    """Read every file first; store nothing if any has a bad row (unless skipping them)."""
+    results = [read_file(path, options, kind) for path in paths]
+    errors: list[RowError] = [e for result in results for e in result.errors]
+    file_level = [e for result in results for e in _file_level_errors(result)]
+    if errors and (not skip_bad_rows or file_level):
+        shown = file_level if skip_bad_rows else errors
+        advice = "" if skip_bad_rows else ", or pass --skip-bad-rows to import the good rows"
+        raise InputError(
+            f"nothing was imported: fix the {len(shown)} problem(s) above{advice}", shown
+        )
+    outcomes = []
+    for path, result in zip(paths, results, strict=True):
+        rejects = write_rejects(result) if result.rejected else None
+        source = ImportSource(str(path), result.kind, options.account, _sha256(path), result.rows)
+        summary = store.import_records(result.records, source, result.fields)
+        outcomes.append(
+            ImportOutcome(path, result.kind, result.rows, summary, len(result.rejected), rejects)
+        )
+    return outcomes
+
+
+def _file_level_errors(result: ReadResult) -> list[RowError]:
+    """Problems that are not one row's (a missing column, unreadable JSON): no row to skip."""
+    row_lines = {row.line for row in result.rejected}
+    return [e for e in result.errors if e.line not in row_lines]
