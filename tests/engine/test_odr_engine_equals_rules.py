@@ -102,3 +102,26 @@ def _policy():
     from sellerhealth.policy_files import load_policy
 
     return load_policy()
+
+
+def test_defects_starting_the_same_day_count_the_order_once():
+    """Regression: a feedback and a claim from the same day on one order are one defective
+    order. With tied start days the window passes could order the two rows differently and
+    split the order into two islands; enough orders made DuckDB do it."""
+    day = date(2026, 2, 1)
+    records: list = []
+    for i in range(3000):
+        oid = f"t{i}"
+        records += [
+            r.Order("a", oid, day, r.Channel.AFN),
+            r.Feedback("a", oid, day + timedelta(days=20), 1),
+            r.Claim("a", oid, day + timedelta(days=20), r.ClaimStatus.GRANTED),
+        ]
+    as_of = day + timedelta(days=30)
+    got = odr_cases.engine(records, as_of, _policy())[r.Channel.AFN]
+    assert (got.order_count, got.defective_orders, got.negative_feedback, got.claims) == (
+        3000,
+        3000,
+        3000,
+        3000,
+    )

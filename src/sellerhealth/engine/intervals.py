@@ -29,7 +29,7 @@ _KEY_LIST = ", ".join(KEYS)
 def counters_sql(intervals: str, sign: int = 1) -> str:
     """The counters (keys, day, delta) of an interval query, summed per key and day."""
     return f"""
-        WITH i AS (SELECT * FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0)
+        WITH i AS MATERIALIZED (SELECT * FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0)
         SELECT {_KEY_LIST}, day, CAST(sum(delta) AS BIGINT) AS delta FROM (
             SELECT {_KEY_LIST}, d_from AS day, {sign} * weight AS delta FROM i
             UNION ALL

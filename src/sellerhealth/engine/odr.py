@@ -56,19 +56,25 @@ def _status_segments(cases: str, statuses: str, date_col: str) -> str:
 
 
 def _merge(source: str, keys: str) -> str:
-    """Overlapping [a, b] day intervals merged per `keys`, so an order counts once a day."""
+    """Overlapping [a, b] day intervals merged per `keys`, so an order counts once a day.
+
+    Intervals starting the same day are combined first, so the start days are unique and both
+    window passes below see the rows in the same order (with ties, each pass could order the
+    tied rows differently and split one island in two).
+    """
     far = "DATE '9999-12-31'"
+    longest = "CASE WHEN bool_or(b IS NULL) THEN NULL ELSE max(b) END"
     return f"""
-        SELECT {keys}, min(a) AS a, CASE WHEN bool_or(b IS NULL) THEN NULL ELSE max(b) END AS b
+        SELECT {keys}, min(a) AS a, {longest} AS b
         FROM (
-            SELECT *, sum(is_new) OVER (PARTITION BY {keys} ORDER BY a, b ROWS UNBOUNDED PRECEDING)
+            SELECT *, sum(is_new) OVER (PARTITION BY {keys} ORDER BY a ROWS UNBOUNDED PRECEDING)
                 AS island
             FROM (
                 SELECT *, CASE WHEN a <= max(coalesce(b, {far})) OVER (
-                    PARTITION BY {keys} ORDER BY a, b
+                    PARTITION BY {keys} ORDER BY a
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) + 1
                 THEN 0 ELSE 1 END AS is_new
-                FROM ({source})
+                FROM (SELECT {keys}, a, {longest} AS b FROM ({source}) GROUP BY {keys}, a)
             )
         ) GROUP BY {keys}, island"""
 

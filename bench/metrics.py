@@ -1,0 +1,171 @@
+"""Benchmark: every metric for K accounts on each of the last 30 days, three ways.
+
+    python bench/metrics.py --orders 10000000 --accounts 1000 --days 30
+
+1. generates synthetic data (bench/synthetic.py) as Parquet, with defects of every kind,
+   late-arriving defects and removals, plus one extra day of events;
+2. times the engine (a child process): load, counters for every metric, the values for every
+   account and day; then applying the extra day incrementally; and checks that the counters
+   it maintained equal a full recompute;
+3. times the pandas baseline (another child process) on the same data and checks it gives the
+   same figures, row for row;
+4. prints, last: engine_s=... pandas_s=... ratio_vs_pandas=... incremental_ms=... peak_mb=...
+
+peak_mb is the engine process's peak resident memory. Each side runs in its own process so
+neither's memory or caches flatter the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synthetic  # noqa: E402
+
+
+def peak_mb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def engine_phase(data: Path, days: int) -> dict:
+    from sellerhealth.engine.incremental import IncrementalEngine
+    from sellerhealth.engine.intervals import counters_sql, values_sql
+    from sellerhealth.engine.series import all_intervals_sql
+    from sellerhealth.engine.session import ENGINE_TABLES
+    from sellerhealth.policy_files import load_policy
+
+    policy = load_policy()
+    first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
+    db = data / "engine.duckdb"
+    db.unlink(missing_ok=True)
+    engine = IncrementalEngine(policy, str(db))
+    engine.con.execute("SET threads = 2")
+    started = time.perf_counter()
+    engine.build_from_parquet(data / "base")
+    values = engine.con.sql(values_sql("SELECT * FROM counters", first, last)).to_arrow_table()
+    engine_s = time.perf_counter() - started
+    pq.write_table(values, data / "engine_values.parquet")
+
+    batch = {
+        spec.name: pq.read_table(data / "next" / spec.name)
+        for spec in ENGINE_TABLES
+        if (data / "next" / spec.name).is_dir()
+    }
+    started = time.perf_counter()
+    engine.apply(batch)
+    incremental_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    next_day = synthetic.END + timedelta(days=1)
+    engine.con.sql(values_sql("SELECT * FROM counters", next_day, next_day)).to_arrow_table()
+    next_day_read_ms = (time.perf_counter() - started) * 1000
+
+    engine.compact()
+    full = counters_sql(all_intervals_sql(policy))
+    mismatched = engine.con.sql(
+        f"SELECT count(*) FROM ((SELECT * FROM counters EXCEPT ALL ({full})) "
+        f"UNION ALL (({full}) EXCEPT ALL SELECT * FROM counters))"
+    ).fetchall()[0][0]
+    orders = engine.con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
+    return {
+        "engine_s": engine_s, "incremental_ms": incremental_ms, "next_day_read_ms": next_day_read_ms,
+        "incremental_mismatches": mismatched, "rows": values.num_rows, "orders": orders,
+        "peak_mb": peak_mb(),
+    }  # fmt: skip
+
+
+def pandas_phase(data: Path, days: int) -> dict:
+    import pandas_baseline
+
+    first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
+    started = time.perf_counter()
+    frame = pandas_baseline.compute(data / "base", first, last)
+    pandas_s = time.perf_counter() - started
+    frame.to_parquet(data / "pandas_values.parquet")
+    return {"pandas_s": pandas_s, "rows": len(frame), "peak_mb": peak_mb()}
+
+
+def same_figures(data: Path) -> tuple[int, int]:
+    """(rows only one side has, rows compared): both sides' figures as sets of tuples."""
+
+    def rows(name: str) -> set[tuple]:
+        table = pq.read_table(data / name).cast(pa.schema([
+            ("account", pa.string()), ("marketplace_id", pa.string()), ("scope", pa.string()),
+            ("metric", pa.string()), ("part", pa.string()), ("day", pa.date32()),
+            ("value", pa.int64()),
+        ]))  # fmt: skip
+        return set(zip(*(table[c].to_pylist() for c in table.column_names), strict=True))
+
+    engine, pandas = rows("engine_values.parquet"), rows("pandas_values.parquet")
+    return len(engine ^ pandas), len(engine)
+
+
+def child(phase: str, data: Path, days: int) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, "--data", str(data), "--days", str(days)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=1_000_000)
+    parser.add_argument("--accounts", type=int, default=100)
+    parser.add_argument("--days", type=int, default=30)
+    parser.add_argument("--skip-pandas", action="store_true", help="engine only (e.g. 100M)")
+    parser.add_argument("--keep", type=Path, help="keep the generated data in this folder")
+    parser.add_argument("--phase", choices=["engine", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        phase = engine_phase if args.phase == "engine" else pandas_phase
+        print(json.dumps(phase(args.data, args.days)))
+        return
+
+    data = args.keep or Path(tempfile.mkdtemp(prefix="sellerhealth-bench-"))
+    try:
+        started = time.perf_counter()
+        if not (data / "base" / "orders").is_dir():
+            synthetic.generate(data / "base", args.orders, args.accounts)
+            synthetic.next_day_batch(data / "next", args.orders, args.accounts)
+        print(f"generated {args.orders:,} orders for {args.accounts:,} accounts "
+              f"in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+        engine = child("engine", data, args.days)
+        print(f"engine: {engine}", flush=True)
+        if engine["incremental_mismatches"]:
+            sys.exit("incremental counters differ from a full recompute")
+        if args.skip_pandas:
+            pandas_s = float("nan")
+        else:
+            baseline = child("pandas", data, args.days)
+            print(f"pandas: {baseline}", flush=True)
+            differing, compared = same_figures(data)
+            print(f"engine and pandas: {compared:,} figures compared, {differing} differ")
+            if differing:
+                sys.exit("the engine and the pandas baseline disagree")
+            pandas_s = baseline["pandas_s"]
+        print(
+            f"engine_s={engine['engine_s']:.3f} pandas_s={pandas_s:.3f} "
+            f"ratio_vs_pandas={pandas_s / engine['engine_s']:.2f} "
+            f"incremental_ms={engine['incremental_ms']:.1f} peak_mb={engine['peak_mb']}"
+        )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
