@@ -31,6 +31,22 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX tracking_by_id ON tracking_events (account, tracking_id)",
         ),
     ),
+    Migration(
+        2,
+        "state transitions and appeals",
+        (
+            *(spec.ddl() for spec in t.STATE_TABLES),
+            "CREATE INDEX appeals_by_account ON appeals (account, opened_on)",
+        ),
+    ),
+    Migration(
+        3,
+        "alerts",
+        (
+            t.ALERTS.ddl(),
+            "CREATE INDEX alerts_pending ON alerts (sent_at, created_on)",
+        ),
+    ),
 )
 
 

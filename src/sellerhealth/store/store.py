@@ -3,6 +3,7 @@ databases. An import is one transaction: all of a file's records land, or none d
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +14,9 @@ from typing import Any
 import pyarrow as pa
 
 from sellerhealth.domain import records as r
+from sellerhealth.domain.alerts import Alert, dedupe
+from sellerhealth.domain.appeals import Appeal, AppealOutcome
+from sellerhealth.domain.states import AccountState, ReviewKind, Transition
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend, open_backend
 from sellerhealth.store.migrations import migrate
@@ -258,6 +262,186 @@ class Store:
                 for name, col, c in zip(names, columns, spec.columns, strict=True)
             }
         )
+
+    # --- account states and appeals ----------------------------------------------------
+
+    def replace_transitions(self, account: str, transitions: Sequence[Transition]) -> None:
+        """Replace the account's stored state history with `transitions` (a full replay, in
+        order), in one transaction: replaying twice stores the same rows."""
+        rows = []
+        seq_of_day: dict[date, int] = defaultdict(int)
+        for tr in transitions:
+            seq = seq_of_day[tr.day]
+            seq_of_day[tr.day] += 1
+            rows.append(
+                (
+                    account,
+                    tr.day.isoformat(),
+                    seq,
+                    str(tr.from_state),
+                    str(tr.from_kind),
+                    str(tr.to_state),
+                    str(tr.kind),
+                    tr.rule,
+                    tr.trigger,
+                    tr.source,
+                    json.dumps(tr.evidence, sort_keys=True),
+                )
+            )
+        with self.backend.transaction():
+            self.backend.execute(
+                f"DELETE FROM {t.STATE_TRANSITIONS.name} WHERE account = ?", (account,)
+            )
+            if rows:
+                self._upsert(t.STATE_TRANSITIONS, rows)
+
+    def transitions(self, account: str) -> list[Transition]:
+        """The account's stored state history, in order (as the last replay stored it)."""
+        rows = sorted(self.rows(t.STATE_TRANSITIONS, account), key=lambda x: (x["day"], x["seq"]))
+        return [
+            Transition(
+                day=row["day"],
+                from_state=AccountState(row["from_state"]),
+                to_state=AccountState(row["to_state"]),
+                kind=ReviewKind(row["to_kind"]),
+                rule=row["rule"],
+                evidence=row["evidence"],
+                from_kind=ReviewKind(row["from_kind"]),
+                trigger=row["trigger"],
+                source=row["source"],
+            )
+            for row in rows
+        ]
+
+    def save_appeal(self, appeal: Appeal) -> None:
+        """Store an appeal, or update the stored one with the same id."""
+        row = tuple(
+            json.dumps(list(appeal.evidence)) if name == "evidence" else t.to_cell(value)
+            for name, value in ((n, getattr(appeal, n)) for n in t.APPEALS.names)
+        )
+        with self.backend.transaction():
+            self._upsert(t.APPEALS, [row])
+
+    def appeals(self, account: str) -> list[Appeal]:
+        """The account's appeals, oldest first."""
+        found = [_appeal(row) for row in self.rows(t.APPEALS, account)]
+        return sorted(found, key=lambda a: (a.opened_on, a.appeal_id))
+
+    def appeal(self, appeal_id: str) -> Appeal | None:
+        """One appeal by its id, whatever its account."""
+        names = t.APPEALS.names
+        found = self.backend.query(
+            f"SELECT {', '.join(names)} FROM {t.APPEALS.name} WHERE appeal_id = ?", (appeal_id,)
+        )
+        if not found:
+            return None
+        types = [c.type for c in t.APPEALS.columns]
+        return _appeal(
+            {n: t.from_cell(v, ty) for n, v, ty in zip(names, found[0], types, strict=True)}
+        )
+
+    # --- alerts (migration 3) ------------------------------------------------------------
+    # Stored once per cause; delivered per channel; pending until every channel has it.
+
+    def save_alerts(self, alerts: Iterable[Alert]) -> list[Alert]:
+        """Store the alerts whose cause is not stored yet; return those, in the order given."""
+        with self.backend.transaction():
+            new = dedupe(alerts, self.known_cause_keys())
+            rows = [(*(t.to_cell(getattr(a, n)) for n in _ALERT_FIELDS), None, "{}") for a in new]
+            self.backend.executemany(
+                f"INSERT INTO {t.ALERTS.name} ({', '.join(t.ALERTS.names)}) VALUES "
+                f"({', '.join('?' * len(t.ALERTS.names))}) ON CONFLICT (cause_key) DO NOTHING",
+                rows,
+            )
+        return new
+
+    def known_cause_keys(self, account: str | None = None) -> set[str]:
+        """The cause keys of every stored alert (of one account, when given)."""
+        sql, params = "SELECT cause_key FROM alerts", ()
+        if account is not None:
+            sql, params = sql + " WHERE account = ?", (account,)
+        return {row[0] for row in self.backend.query(sql, params)}
+
+    def pending_alerts(self) -> list[StoredAlert]:
+        """Alerts not yet delivered to every channel, oldest first."""
+        return self._alerts("sent_at IS NULL")
+
+    def stored_alert(self, cause_key: str) -> StoredAlert | None:
+        found = self._alerts("cause_key = ?", (cause_key,))
+        return found[0] if found else None
+
+    def mark_sent(
+        self, cause_key: str, channel: str, at: datetime, channels: Iterable[str]
+    ) -> bool:
+        """Record that `channel` got the alert at `at`; once every one of `channels` has it,
+        the alert is sent (no longer pending). Returns whether it is."""
+        wanted = set(channels)
+        with self.backend.transaction():
+            found = self.backend.query(
+                "SELECT channels_delivered FROM alerts WHERE cause_key = ?", (cause_key,)
+            )
+            if not found:
+                raise KeyError(f"no stored alert {cause_key!r}")
+            delivered = json.loads(found[0][0] or "{}")
+            delivered.setdefault(channel, at.isoformat())
+            complete = wanted <= set(delivered)
+            self.backend.execute(
+                "UPDATE alerts SET channels_delivered = ?, sent_at = ? WHERE cause_key = ?",
+                (
+                    json.dumps(delivered, sort_keys=True),
+                    at.isoformat() if complete else None,
+                    cause_key,
+                ),
+            )
+        return complete
+
+    def _alerts(self, where: str, params: Sequence[Any] = ()) -> list[StoredAlert]:
+        names = t.ALERTS.names
+        types = [c.type for c in t.ALERTS.columns]
+        found = self.backend.query(
+            f"SELECT {', '.join(names)} FROM alerts WHERE {where} ORDER BY created_on, cause_key",
+            params,
+        )
+        out = []
+        for values in found:
+            row = {n: t.from_cell(v, ty) for n, v, ty in zip(names, values, types, strict=True)}
+            alert = Alert(**{n: row[n] for n in _ALERT_FIELDS})
+            out.append(StoredAlert(alert, row["channels_delivered"] or {}, row["sent_at"]))
+        return out
+
+
+def _appeal(row: dict[str, Any]) -> Appeal:
+    return Appeal(
+        **{
+            **row,
+            "evidence": tuple(row["evidence"] or ()),
+            "outcome": AppealOutcome(row["outcome"]) if row["outcome"] else None,
+        }
+    )
+
+
+_ALERT_FIELDS = (
+    "cause_key",
+    "account",
+    "rule",
+    "severity",
+    "title",
+    "body",
+    "evidence",
+    "created_on",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAlert:
+    """A stored alert: the channels that got it (name -> ISO time) and when all of them had."""
+
+    alert: Alert
+    channels_delivered: dict[str, str]
+    sent_at: datetime | None
+
+    def delivered_to(self, channel: str) -> bool:
+        return channel in self.channels_delivered
 
 
 _ARROW_TYPES = {

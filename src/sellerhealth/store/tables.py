@@ -279,6 +279,68 @@ ALL_TABLES = (
     SNAPSHOTS,
     IMPORTS,
 )
+# ALL_TABLES is what migration 1 created: a table added later is declared below and created by
+# its own migration (store/migrations.py), never added to ALL_TABLES.
+
+# --- Account states and appeals (migration 2) -------------------------------------------------
+# The replayed state history: one row per transition, `seq` orders the transitions of a day.
+STATE_TRANSITIONS = TableSpec(
+    "state_transitions",
+    _cols(
+        "account:text!",
+        "day:date!",
+        "seq:int!",
+        "from_state:text!",
+        "from_kind:text!",
+        "to_state:text!",
+        "to_kind:text!",
+        "rule:text!",
+        "trigger:text!",
+        "source:text!",
+        "evidence:json!",
+    ),
+    ("account", "day", "seq"),
+)
+# Appeals of a suspension: the Plan of Action's three parts, the evidence attached (a JSON list
+# of file names or links), the dates and the outcome (granted / denied).
+APPEALS = TableSpec(
+    "appeals",
+    _cols(
+        "appeal_id:text!",
+        "account:text!",
+        "opened_on:date!",
+        "root_cause:text!",
+        "actions_taken:text!",
+        "prevention:text!",
+        "evidence:json!",
+        "submitted_on:date",
+        "decided_on:date",
+        "outcome:text",
+    ),
+    ("appeal_id",),
+)
+STATE_TABLES = (STATE_TRANSITIONS, APPEALS)
+
+# --- Alerts (migration 3) -----------------------------------------------------------------------
+# Every alert raised, keyed by its cause so a cause is stored (and sent) once. `evidence` holds
+# the figures behind it; `channels_delivered` maps each channel name to when it got the alert;
+# `sent_at` is set once every channel has it (until then the alert is pending and retried).
+ALERTS = TableSpec(
+    "alerts",
+    _cols(
+        "cause_key:text!",
+        "account:text!",
+        "rule:text!",
+        "severity:text!",
+        "title:text!",
+        "body:text!",
+        "evidence:json!",
+        "created_on:date!",
+        "sent_at:timestamp",
+        "channels_delivered:json!",
+    ),
+    ("cause_key",),
+)
 
 # Which table holds which record, and the row for a record (beyond its same-named fields).
 Extra = Callable[[Any], dict[str, Any]]

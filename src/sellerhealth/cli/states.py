@@ -1,0 +1,395 @@
+"""Account states: `status`, `timeline` and `appeal` (open, update, show)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from sellerhealth.cli.common import app, choose_format, err, open_store, option_day, out, today
+from sellerhealth.domain.appeals import Appeal, apply_appeal_update
+from sellerhealth.domain.records import DEFAULT_ACCOUNT
+from sellerhealth.errors import InputError, UsageError
+from sellerhealth.render import STATUS_STYLE
+from sellerhealth.service import states
+from sellerhealth.service.metrics import policy_for
+
+appeal_app = typer.Typer(
+    help="Appeals of a suspension: the Plan of Action, its evidence, its deadlines.",
+    no_args_is_help=True,
+)
+app.add_typer(appeal_app, name="appeal")
+
+AccountOption = Annotated[str, typer.Option(help="Account.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", help="table or json (default: table on a terminal).")
+]
+STATE_STYLE = {
+    "HEALTHY": "green",
+    "UNDER_REVIEW": "yellow",
+    "SUSPENDED": "bold red",
+    "DEACTIVATED": "bold red",
+}
+
+
+def json_out(document: Any) -> None:
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+def pct(value: float | None) -> str:
+    return "-" if value is None else f"{value * 100:.2f}%"
+
+
+def state_text(label: str) -> Text:
+    return Text(label, style=STATE_STYLE.get(label.partition(" ")[0], ""))
+
+
+def status_text(status: str) -> Text:
+    return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+# --- status and timeline ---------------------------------------------------------------------
+
+
+@app.command()
+def status(
+    account: AccountOption = DEFAULT_ACCOUNT, as_of: AsOfOption = None, fmt: FormatOption = None
+) -> None:
+    """The account's state as of a day, what it may do, why, and Amazon's own status."""
+    chosen = choose_format(fmt)
+    day = option_day(as_of, "--as-of") or today()
+    with open_store() as store:
+        view = states.account_status(store, account, day)
+    if chosen == "json":
+        json_out(view.to_dict())
+        return
+    out.print(
+        Text.assemble(
+            f"Account {account} as of {day}: ",
+            state_text(view.label),
+            f" since {view.since} (policy {view.policy})",
+        )
+    )
+    allowed = ", ".join(
+        f"{name} {'yes' if value else 'no'}"
+        for name, value in dataclasses.asdict(view.capabilities).items()
+    )
+    out.print(f"Capabilities: {allowed}")
+    last = view.last_transition
+    if last is None:
+        out.print("No state change since the first order: HEALTHY throughout.")
+    else:
+        out.print(
+            f"Why: {last.rule} [{last.source}] on {last.day}: {states.describe(last)}",
+            markup=False,
+            highlight=False,
+        )
+        out.print(_evidence_table(last.evidence))
+    if view.deadlines is not None:
+        _print_deadlines(view.deadlines)
+    if view.differs:
+        shown = ", ".join(f"{m}: {s}" for m, s in view.amazon_statuses.items())
+        out.print(
+            Text.assemble(
+                (f"Amazon's status (snapshot {view.amazon_snapshot_date}): {shown}", "yellow"),
+                f" differs from the computed state: {view.label} is "
+                f"{view.amazon_equivalent} in Amazon's terms",
+            )
+        )
+
+
+def _evidence_table(evidence: dict[str, Any]) -> Table:
+    table = Table(title="Evidence", title_justify="left", show_header=False)
+    table.add_column("what")
+    table.add_column("value", overflow="fold")
+
+    def add(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                add(f"{prefix}.{key}" if prefix else str(key), item)
+        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value, 1):
+                add(f"{prefix}[{i}]", item)
+        elif isinstance(value, list):
+            table.add_row(prefix, ", ".join(map(str, value)) or "-")
+        else:
+            table.add_row(prefix, "-" if value is None else str(value))
+
+    add("", evidence)
+    return table
+
+
+@app.command()
+def timeline(
+    account: AccountOption = DEFAULT_ACCOUNT,
+    as_of: AsOfOption = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table, json or csv.")] = None,
+) -> None:
+    """Every state change from the first order to a day, with the rule and its evidence."""
+    chosen = fmt or ("table" if sys.stdout.isatty() else "json")
+    if chosen not in ("table", "json", "csv"):
+        raise UsageError(f"--format: {chosen!r} is not one of: table, json, csv")
+    day = option_day(as_of, "--as-of") or today()
+    with open_store() as store:
+        found = states.timeline(store, account, day)
+    rows = [states.transition_row(t) for t in found]
+    if chosen == "json":
+        json_out(rows)
+    elif chosen == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(TIMELINE_CSV))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _csv_cell(row[k]) for k in TIMELINE_CSV})
+    else:
+        print_timeline(rows, f"{account}: state changes up to {day}")
+
+
+TIMELINE_CSV = (
+    "day",
+    "from_state",
+    "from_kind",
+    "to_state",
+    "kind",
+    "rule",
+    "trigger",
+    "source",
+    "reason",
+    "evidence",
+)
+
+
+def _csv_cell(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict | list) else value
+
+
+def _label(state: str, kind: str) -> str:
+    return f"{state} ({kind})" if kind != "none" else state
+
+
+def print_timeline(rows: list[dict[str, Any]], title: str) -> None:
+    if not rows:
+        out.print(f"{title}: no state change (HEALTHY throughout)")
+        return
+    table = Table(title=title, title_justify="left")
+    for name in ("Day", "From", "To", "Rule", "Source", "Reason"):
+        table.add_column(name, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row["day"],
+            state_text(_label(row["from_state"], row["from_kind"])),
+            state_text(_label(row["to_state"], row["kind"])),
+            row["rule"],
+            row["source"],
+            Text(row["reason"]),
+        )
+    out.print(table)
+
+
+# --- appeals ---------------------------------------------------------------------------------
+
+
+@appeal_app.command("open")
+def appeal_open(
+    account: AccountOption = DEFAULT_ACCOUNT,
+    appeal_id: Annotated[
+        str | None, typer.Option("--id", help="Appeal id (default: ACCOUNT-appeal-N).")
+    ] = None,
+    on: Annotated[str | None, typer.Option(help="Day it is opened (default today).")] = None,
+) -> None:
+    """Open an appeal (a draft Plan of Action) for the account's suspension."""
+    day = option_day(on, "--on") or today()
+    with open_store() as store:
+        chosen = appeal_id or _next_appeal_id(store, account)
+        if store.appeal(chosen) is not None:
+            raise UsageError(
+                f"appeal {chosen} exists already: change it with `sellerhealth appeal update "
+                f"{chosen}`, or pass another --id"
+            )
+        appeal = Appeal(chosen, account, day)
+        store.save_appeal(appeal)
+        view = _status_or_none(store, account, day)
+    out.print(f"opened appeal {chosen} for account {account} on {day}")
+    if view is not None and view.deadlines is not None:
+        _print_deadlines(view.deadlines)
+    elif view is not None:
+        err.print(
+            f"note: account {account} is {view.label} on {day}, not SUSPENDED: the appeal is "
+            "recorded, but its decision changes the state only of a suspended account"
+        )
+    out.print(
+        f"next: `sellerhealth appeal update {chosen} --root-cause ... --actions-taken ... "
+        "--prevention ... --evidence FILE`, then `--submit DAY`"
+    )
+
+
+def _next_appeal_id(store: Any, account: str) -> str:
+    n = len(store.appeals(account)) + 1
+    while store.appeal(f"{account}-appeal-{n}") is not None:
+        n += 1
+    return f"{account}-appeal-{n}"
+
+
+def _status_or_none(store: Any, account: str, day: date) -> states.StatusView | None:
+    """The state on `day` for the appeal commands (the stored history is left as it is), or
+    None when the account has no order yet."""
+    try:
+        return states.account_status(store, account, day, save=False)
+    except InputError:
+        return None
+
+
+@appeal_app.command("update")
+def appeal_update(
+    appeal_id: Annotated[str, typer.Argument(help="The appeal's id.")],
+    root_cause: Annotated[
+        str | None, typer.Option(help="Plan of Action: what caused the problem.")
+    ] = None,
+    actions_taken: Annotated[
+        str | None, typer.Option(help="Plan of Action: what was done to resolve it.")
+    ] = None,
+    prevention: Annotated[
+        str | None, typer.Option(help="Plan of Action: what stops it happening again.")
+    ] = None,
+    evidence: Annotated[
+        list[str] | None,
+        typer.Option(help="A document attached: a file (its path is kept) or a link; repeat."),
+    ] = None,
+    submit: Annotated[
+        str | None, typer.Option(help="Day the plan was sent to Amazon (needs all three parts).")
+    ] = None,
+    decide: Annotated[str | None, typer.Option(help="Day Amazon decided (with --outcome).")] = None,
+    outcome: Annotated[str | None, typer.Option(help="granted or denied (with --decide).")] = None,
+) -> None:
+    """Write the Plan of Action, attach evidence, record the submission and the decision."""
+    changes: dict[str, Any] = {
+        name: value
+        for name, value in (
+            ("root_cause", root_cause),
+            ("actions_taken", actions_taken),
+            ("prevention", prevention),
+        )
+        if value is not None
+    }
+    if submit is not None:
+        changes["submitted_on"] = option_day(submit, "--submit")
+    if (decide is None) != (outcome is None):
+        raise UsageError("--decide and --outcome go together: give both (the day and the result)")
+    if decide is not None:
+        changes["decided_on"] = option_day(decide, "--decide")
+        changes["outcome"] = (outcome or "").strip().lower()
+    with open_store() as store:
+        appeal = store.appeal(appeal_id)
+        if appeal is None:
+            raise UsageError(
+                f"no appeal {appeal_id}: open one with `sellerhealth appeal open --account A`"
+            )
+        if evidence:
+            changes["evidence"] = (*appeal.evidence, *(_evidence_item(e) for e in evidence))
+        if not changes:
+            raise UsageError("nothing to change: give a part of the plan, --evidence, --submit ...")
+        _, policy = policy_for(store, appeal.account, None)
+        updated = apply_appeal_update(appeal, policy=policy, **changes)
+        store.save_appeal(updated)
+    out.print(f"appeal {appeal_id}: {updated.status}")
+    _print_appeals([updated])
+
+
+def _evidence_item(value: str) -> str:
+    path = Path(value).expanduser()
+    return str(path.resolve()) if path.is_file() else value
+
+
+@appeal_app.command("show")
+def appeal_show(
+    account: AccountOption = DEFAULT_ACCOUNT, as_of: AsOfOption = None, fmt: FormatOption = None
+) -> None:
+    """The account's appeals and the deadlines of its suspension (plan due, appeals left)."""
+    chosen = choose_format(fmt)
+    day = option_day(as_of, "--as-of") or today()
+    with open_store() as store:
+        appeals = [a for a in store.appeals(account) if a.opened_on <= day]
+        view = _status_or_none(store, account, day)
+    if chosen == "json":
+        json_out(
+            {
+                "account": account,
+                "asOf": day.isoformat(),
+                "state": view.label if view is not None else None,
+                "since": view.since.isoformat() if view is not None else None,
+                "deadlines": states.json_ready(view.deadlines) if view is not None else None,
+                "appeals": [states.appeal_dict(a) for a in appeals],
+            }
+        )
+        return
+    if view is not None:
+        out.print(
+            Text.assemble(
+                f"Account {account} as of {day}: ", state_text(view.label), f" since {view.since}"
+            )
+        )
+        if view.deadlines is not None:
+            _print_deadlines(view.deadlines)
+        else:
+            out.print("Not suspended: no Plan of Action deadline runs.")
+    if appeals:
+        _print_appeals(appeals)
+    else:
+        out.print(f"No appeal for account {account}.")
+
+
+def _print_deadlines(d: dict[str, Any]) -> None:
+    if d["plan_submitted_on"] is not None:
+        timing = "on time" if d["plan_on_time"] else "late"
+        plan = f"plan sent on {d['plan_submitted_on']} ({timing}; due {d['plan_due']})"
+    else:
+        left = d["days_left"]
+        when = f"{left} day(s) left" if left >= 0 else f"{-left} day(s) overdue"
+        plan = (
+            f"Plan of Action due {d['plan_due']} ({d['plan_of_action_days']} days from the "
+            f"suspension on {d['suspended_on']}): {when}; deactivation on {d['deactivation_on']} "
+            "without it"
+        )
+    style = "bold red" if d["overdue"] else "yellow"
+    out.print(Text(f"Deadline: {plan}", style=style))
+    out.print(
+        f"Appeals remaining: {d['appeals_remaining']} of {d['max_unsuccessful_appeals']} "
+        f"({d['unsuccessful_appeals']} denied) [amazon-policy.md {d['sources']['plan_due']}]",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _print_appeals(appeals: list[Appeal]) -> None:
+    table = Table(title="Appeals", title_justify="left")
+    for name in ("Id", "Status", "Opened", "Submitted", "Decided", "Plan of Action", "Evidence"):
+        table.add_column(name, overflow="fold")
+    for a in appeals:
+        parts = "\n".join(
+            f"{label}: {getattr(a, name) or '(missing)'}"
+            for name, label in (
+                ("root_cause", "root cause"),
+                ("actions_taken", "actions taken"),
+                ("prevention", "prevention"),
+            )
+        )
+        table.add_row(
+            a.appeal_id,
+            a.status,
+            str(a.opened_on),
+            str(a.submitted_on or "-"),
+            str(a.decided_on or "-"),
+            parts,
+            "\n".join(a.evidence) or "-",
+        )
+    out.print(table)

@@ -1,0 +1,367 @@
+"""ODR forecasts for one account: the next days with an interval, the first likely breach,
+the headroom of every rate metric, when each counted defect ages out, and the backtest.
+
+The forecast is made for one marketplace (the account's busiest, unless one is named): the
+ODR is judged per marketplace and channel, and so is its forecast. Only what was known on the
+as-of day is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sellerhealth.domain import records as r
+from sellerhealth.domain.data import SellerData, known_at
+from sellerhealth.domain.forecast import (
+    AgedDefect,
+    AgeOut,
+    Backtest,
+    BreachWarning,
+    DelayModel,
+    ForecastDay,
+    age_out_schedule,
+    backtest,
+    breach_warning,
+    fit_delay_model,
+    forecast_odr,
+)
+from sellerhealth.domain.headroom import Headroom, headroom_of
+from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
+from sellerhealth.errors import InputError, UsageError
+from sellerhealth.service.metrics import marketplace_health, policy_for
+from sellerhealth.store.store import Store
+
+LEVEL = 0.8  # the forecast interval: 80% of outcomes expected inside it
+HORIZONS = (7, 14, 30)  # the backtest's horizons, in days after the forecast day
+BACKTEST_STEP = 7  # days between two backtest forecast days
+
+# What the items of each rate metric are, for the headroom sentences.
+ITEMS = {
+    "orderDefectRate": "orders",
+    "lateShipmentRate": "orders",
+    "preFulfillmentCancellationRate": "orders",
+    "validTrackingRate": "shipments",
+    "unitOnTimeDeliveryRate": "units",
+    "contactResponse": "messages",
+}
+
+
+@dataclass(frozen=True)
+class MetricHeadroom:
+    """One rate metric of the report as of D and its headroom."""
+
+    metric: str
+    scope: str
+    headroom: Headroom
+
+    @property
+    def items(self) -> str:
+        return ITEMS.get(self.metric, "items")
+
+    def to_dict(self) -> dict[str, Any]:
+        h = self.headroom
+        return {
+            "metric": self.metric,
+            "scope": self.scope,
+            "items": self.items,
+            "numerator": h.numerator,
+            "denominator": h.denominator,
+            "rate": h.rate,
+            "target": h.target,
+            "condition": str(h.condition),
+            "status": str(h.status),
+            "extraDefectsBeforeBad": h.extra_defects_before_bad,
+            "extraDefectiveNewItemsBeforeBad": h.extra_defective_new_items_before_bad,
+            "cleanItemsToRecover": h.clean_orders_to_recover,
+            "defectsToRemoveToRecover": h.defects_to_remove_to_recover,
+        }
+
+
+@dataclass(frozen=True)
+class ChannelForecast:
+    """One channel: today's ODR, the next days, the first likely breach, the age-out."""
+
+    channel: r.Channel
+    current: OdrMetric
+    days: tuple[ForecastDay, ...]
+    warning: BreachWarning | None
+    back_on_target: date | None  # from this day on GOOD (see `_back_on_target`)
+    age_out: tuple[AgedDefect, ...]
+    projected_bad_from: date | None = None  # first BAD day from the known defects alone
+
+    def day(self, n: int, as_of: date) -> ForecastDay | None:
+        """The forecast `n` days after `as_of`, if there is one."""
+        return next((f for f in self.days if (f.day - as_of).days == n), None)
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    account: str
+    as_of: date
+    marketplace_id: str
+    horizon: int
+    level: float
+    channels: dict[str, ChannelForecast]  # "afn", "mfn"
+    warnings: dict[str, BreachWarning | None]  # "afn", "mfn": the first likely breach
+    headroom: list[MetricHeadroom]
+    model: DelayModel = field(compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "asOf": self.as_of.isoformat(),
+            "marketplaceId": self.marketplace_id,
+            "days": self.horizon,
+            "level": self.level,
+            "maturityDays": self.model.maturity_days,
+            "channels": {
+                name: {
+                    "current": {
+                        "rate": c.current.rate,
+                        "defectiveOrders": c.current.defective_orders,
+                        "orderCount": c.current.order_count,
+                        "status": str(c.current.status),
+                        "target": c.current.target,
+                    },
+                    "model": {
+                        "pUltimate": self.model.channels[c.channel].p_ultimate,
+                        "matureOrders": self.model.channels[c.channel].mature_orders,
+                        "matureDefective": self.model.channels[c.channel].mature_defective,
+                    },
+                    "breachWarning": warning_dict(c.warning),
+                    "projectedBadFrom": _iso(c.projected_bad_from),
+                    "backOnTarget": _iso(c.back_on_target),
+                    "forecast": [forecast_day_dict(f) for f in c.days],
+                    "ageOut": [
+                        {
+                            "orderId": a.order_id,
+                            "kinds": list(a.kinds),
+                            "purchaseDate": a.purchase_date.isoformat(),
+                            "leavesWindowOn": a.leaves_window_on.isoformat(),
+                        }
+                        for a in c.age_out
+                    ],
+                }
+                for name, c in self.channels.items()
+            },
+            "headroom": [h.to_dict() for h in self.headroom],
+        }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _back_on_target(ages: AgeOut, channel: r.Channel) -> tuple[date | None, date | None]:
+    """From the age-out projection (no new defect, trailing volume of clean orders): the first
+    day the known defects make the channel BAD (today when it is BAD now), and the first day
+    from which it stays GOOD (the day after the last BAD one); without a BAD day, the
+    age-out's own first GOOD day."""
+    days = ages.projection[channel]
+    bad = [i for i, d in enumerate(days) if d.status is Status.BAD]
+    if not bad:
+        return None, ages.back_on_target[channel]
+    after = days[bad[-1] + 1 :]
+    back = after[0].day if after and after[0].status is Status.GOOD else None
+    return days[bad[0]].day, back
+
+
+def forecast_summary(view: ForecastView, horizons: tuple[int, ...] = HORIZONS) -> dict[str, Any]:
+    """The short form: per channel, today's ODR, the expected one `horizons` days ahead with
+    its interval, and the breach warning."""
+    return {
+        "asOf": view.as_of.isoformat(),
+        "marketplaceId": view.marketplace_id,
+        "level": view.level,
+        "channels": {
+            name: {
+                "rate": c.current.rate,
+                "status": str(c.current.status),
+                "expected": {
+                    str(n): forecast_day_dict(f)
+                    for n in horizons
+                    if (f := c.day(n, view.as_of)) is not None
+                },
+                "breachWarning": warning_dict(c.warning),
+                "projectedBadFrom": _iso(c.projected_bad_from),
+                "backOnTarget": _iso(c.back_on_target),
+            }
+            for name, c in view.channels.items()
+        },
+    }
+
+
+def forecast_day_dict(f: ForecastDay) -> dict[str, Any]:
+    return {
+        "day": f.day.isoformat(),
+        "expectedRate": f.expected_rate,
+        "low": f.low,
+        "high": f.high,
+        "orderCount": f.order_count,
+        "knownDefects": f.known_defects,
+        "expectedDefects": f.expected_defects,
+        "pBreach": f.p_breach,
+        "target": f.target,
+    }
+
+
+def warning_dict(w: BreachWarning | None) -> dict[str, Any] | None:
+    if w is None:
+        return None
+    return {
+        "day": w.day.isoformat(),
+        "channel": str(w.channel),
+        "probability": w.probability,
+        "expectedRate": w.expected_rate,
+        "low": w.low,
+        "high": w.high,
+        "target": w.target,
+    }
+
+
+def choose_marketplace(store: Store, account: str, marketplace: str | None) -> str:
+    """`marketplace` if the account sells there, else its marketplace with the most orders."""
+    found = store.backend.query(
+        "SELECT marketplace_id, COUNT(*) FROM orders WHERE account = ? GROUP BY marketplace_id "
+        "ORDER BY 2 DESC, 1",
+        (account,),
+    )
+    markets = [row[0] for row in found]
+    if marketplace is None:
+        if not markets:
+            raise InputError(
+                f"account {account!r} has no orders: import its files first "
+                f"(sellerhealth import FILE --account {account})"
+            )
+        return markets[0]
+    if marketplace not in markets:
+        raise UsageError(
+            f"--marketplace: account {account!r} has no orders in {marketplace}; "
+            f"it sells in {', '.join(markets) or 'none'}"
+        )
+    return marketplace
+
+
+def _data(store: Store, account: str, marketplace: str, as_of: date) -> SellerData:
+    """The account's orders in `marketplace` and their defects, as known on `as_of`."""
+    orders = [o for o in store.records(r.Order, account) if o.marketplace_id == marketplace]
+    ids = {o.order_id for o in orders}
+    data = SellerData.of(
+        orders,
+        [f for f in store.records(r.Feedback, account) if f.order_id in ids],
+        [c for c in store.records(r.Claim, account) if c.order_id in ids],
+        [c for c in store.records(r.Chargeback, account) if c.order_id in ids],
+    )
+    return known_at(data, as_of)
+
+
+def _rate_metrics(health: Any) -> list[tuple[str, str, OdrMetric | RateMetric]]:
+    found: list[tuple[str, str, OdrMetric | RateMetric]] = [
+        ("orderDefectRate", str(ch), health.odr[ch]) for ch in r.Channel
+    ]
+    found += [(m.name, m.scope, m) for m in health.late_shipment]
+    for metric in (health.cancellation, *health.valid_tracking, health.on_time_delivery):
+        if metric is not None:
+            found.append((metric.name, metric.scope, metric))
+    if health.contact_response is not None:
+        found.append(("contactResponse", "", health.contact_response))
+    return found
+
+
+def odr_forecast(
+    store: Store,
+    account: str,
+    as_of: date,
+    days: int = 30,
+    marketplace: str | None = None,
+) -> ForecastView:
+    """The expected ODR per channel for each of the next `days` days, with an interval; the
+    first day each channel is likely (p >= 0.5) to breach; the headroom of every rate metric
+    of the report as of `as_of`; when each counted defect ages out and each channel is back
+    on target."""
+    if days < 1:
+        raise UsageError(f"--days: {days} is not a number of days (1 or more)")
+    settings, policy = policy_for(store, account, None)
+    market = choose_marketplace(store, account, marketplace)
+    data = _data(store, account, market, as_of)
+    defects = (data.feedback, data.claims, data.chargebacks)
+    business = settings.is_business
+    model = fit_delay_model(data.orders, *defects, as_of, policy)
+    forecast = forecast_odr(
+        model, data.orders, *defects, as_of, policy, business, days=days, level=LEVEL
+    )
+    ages = age_out_schedule(data.orders, *defects, as_of, policy, business)
+    health = next(
+        h for h in marketplace_health(store, settings, as_of, policy) if h.marketplace_id == market
+    )
+    channels = {}
+    for channel in r.Channel:
+        mine = tuple(f for f in forecast if f.channel == channel)
+        bad_from, back = _back_on_target(ages, channel)
+        channels[channel.value.lower()] = ChannelForecast(
+            channel=channel,
+            current=health.odr[channel],
+            days=mine,
+            warning=breach_warning(mine, channel=channel),
+            back_on_target=back,
+            age_out=tuple(a for a in ages.items if a.channel == channel),
+            projected_bad_from=bad_from,
+        )
+    return ForecastView(
+        account=account,
+        as_of=as_of,
+        marketplace_id=market,
+        horizon=days,
+        level=LEVEL,
+        channels=channels,
+        warnings={name: c.warning for name, c in channels.items()},
+        headroom=[
+            MetricHeadroom(name, scope, headroom_of(metric))
+            for name, scope, metric in _rate_metrics(health)
+        ],
+        model=model,
+    )
+
+
+def forecast_backtest(
+    store: Store, account: str, as_of: date, marketplace: str | None = None
+) -> Backtest:
+    """Forecasts made every week of the account's history (from the first day its ODR window
+    is full of orders), each from what was known that day, against the ODR that followed 7,
+    14 and 30 days later; only days up to `as_of` are read."""
+    settings, policy = policy_for(store, account, None)
+    market = choose_marketplace(store, account, marketplace)
+    data = _data(store, account, market, as_of)
+    return backtest(
+        data.orders,
+        data.feedback,
+        data.claims,
+        data.chargebacks,
+        policy,
+        settings.is_business,
+        horizon=HORIZONS,
+        step=BACKTEST_STEP,
+        level=LEVEL,
+    )
+
+
+def backtest_dict(result: Backtest) -> dict[str, Any]:
+    return {
+        "coverage": result.coverage,
+        "cases": result.cases,
+        "covered": sum(c.covered for c in result.results),
+        "level": result.level,
+        "start": result.start.isoformat() if result.start else None,
+        "end": result.end.isoformat() if result.end else None,
+        "perHorizon": {
+            str(h): {
+                "cases": s.cases,
+                "covered": s.covered,
+                "coverage": s.coverage,
+                "meanAbsError": s.mean_abs_error,
+            }
+            for h, s in result.per_horizon.items()
+        },
+    }

@@ -1,0 +1,89 @@
+"""The at-risk shipment radar for one account at one moment (`domain.radar` on stored data).
+
+The impact of each flag is measured against the account's metrics on the moment's UTC day
+(`metric_context`: late shipment, valid tracking, on-time delivery and the MFN ODR with every
+defect known that day), one marketplace at a time, since each marketplace has its own metrics.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sellerhealth.domain import records as r
+from sellerhealth.domain.policy import Policy
+from sellerhealth.domain.radar import RiskFlag, at_risk_shipments, metric_context
+from sellerhealth.service.metrics import policy_for
+from sellerhealth.store.store import Store
+
+
+def end_of_day(day: date) -> datetime:
+    """The last second of a UTC day: the moment everything dated that day is known."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+
+
+def moment_for(day: date | None, now: datetime) -> datetime:
+    """The radar's moment for an as-of day: the end of that day, but never after `now`."""
+    if day is None:
+        return now
+    return min(end_of_day(day), now)
+
+
+def at_risk(
+    store: Store, account: str, now: datetime, policy: Policy | None = None
+) -> list[RiskFlag]:
+    """Every MFN order or shipment of `account` going wrong at `now`, highest priority first."""
+    settings, policy = policy_for(store, account, policy)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    day = now.astimezone(UTC).date()
+    markets: dict[str, list[r.Order]] = defaultdict(list)
+    for order in store.records(r.Order, account):
+        markets[order.marketplace_id].append(order)
+    if not markets:
+        return []
+    shipments = store.records(r.Shipment, account)
+    events = store.records(r.TrackingEvent, account)
+    defects = (
+        store.records(r.Feedback, account),
+        store.records(r.Claim, account),
+        store.records(r.Chargeback, account),
+    )
+    flags: list[RiskFlag] = []
+    for orders in markets.values():
+        ids = {o.order_id for o in orders}
+        mine = [s for s in shipments if s.order_id in ids]
+        context = metric_context(
+            orders, mine, *defects, day, policy, is_business=settings.is_business
+        )
+        flags += at_risk_shipments(
+            orders,
+            mine,
+            events,
+            now,
+            policy,
+            is_business=settings.is_business,
+            context=context,
+        )
+    flags.sort(key=lambda f: (-f.priority, f.hours_left, f.order_id, f.tracking_id or ""))
+    return flags
+
+
+def flag_row(flag: RiskFlag) -> dict[str, Any]:
+    """A flag as a JSON object for `sellerhealth shipments --at-risk --format json`."""
+    return {
+        "order_id": flag.order_id,
+        "kind": flag.kind.value,
+        "priority": round(flag.priority, 6),
+        "hours_left": round(flag.hours_left, 1),
+        "deadline": flag.deadline.isoformat(),
+        "deadline_reason": flag.deadline_reason,
+        "threatens": list(flag.threatens),
+        "impact": {metric: change for metric, change in flag.impact.items()},
+        "action": flag.action,
+        "buyer_message": flag.buyer_message,
+        "carrier": flag.carrier,
+        "tracking_id": flag.tracking_id,
+        "evidence": flag.evidence,
+    }
