@@ -33,14 +33,42 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import synthetic  # noqa: E402
+import synthetic
 
 
 def peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def engine_phase(data: Path, days: int) -> dict:
+def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
+    """The full computation, straight from the Parquet files: counters, then daily values."""
+    import duckdb
+
+    from sellerhealth.engine.intervals import values_sql
+    from sellerhealth.engine.series import all_counters_sql
+    from sellerhealth.engine.session import ENGINE_TABLES
+    from sellerhealth.policy_files import load_policy
+
+    policy = load_policy()
+    first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
+    started = time.perf_counter()
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")
+    for spec in ENGINE_TABLES:
+        con.execute(
+            f"CREATE VIEW {spec.name} AS SELECT * FROM read_parquet('{data}/base/{spec.name}/*')"
+        )
+    con.execute(f"CREATE TABLE counters AS {all_counters_sql(policy)}")
+    values = con.sql(values_sql("SELECT * FROM counters", first, last)).to_arrow_table()
+    engine_s = time.perf_counter() - started
+    pq.write_table(values, data / "engine_values.parquet")
+    return {"engine_s": engine_s, "rows": values.num_rows, "peak_mb": peak_mb()}
+
+
+def incremental_phase(data: Path, days: int, memory_limit: str) -> dict:
+    """Counters maintained in an engine database: apply the extra day, check against a recount."""
     from sellerhealth.engine.incremental import IncrementalEngine
     from sellerhealth.engine.intervals import counters_sql, values_sql
     from sellerhealth.engine.series import all_intervals_sql
@@ -48,17 +76,11 @@ def engine_phase(data: Path, days: int) -> dict:
     from sellerhealth.policy_files import load_policy
 
     policy = load_policy()
-    first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
-    db = data / "engine.duckdb"
-    db.unlink(missing_ok=True)
-    engine = IncrementalEngine(policy, str(db))
+    engine = IncrementalEngine(policy)
     engine.con.execute("SET threads = 2")
     started = time.perf_counter()
     engine.build_from_parquet(data / "base")
-    values = engine.con.sql(values_sql("SELECT * FROM counters", first, last)).to_arrow_table()
-    engine_s = time.perf_counter() - started
-    pq.write_table(values, data / "engine_values.parquet")
-
+    build_s = time.perf_counter() - started
     batch = {
         spec.name: pq.read_table(data / "next" / spec.name)
         for spec in ENGINE_TABLES
@@ -67,26 +89,24 @@ def engine_phase(data: Path, days: int) -> dict:
     started = time.perf_counter()
     engine.apply(batch)
     incremental_ms = (time.perf_counter() - started) * 1000
-    started = time.perf_counter()
     next_day = synthetic.END + timedelta(days=1)
+    started = time.perf_counter()
     engine.con.sql(values_sql("SELECT * FROM counters", next_day, next_day)).to_arrow_table()
     next_day_read_ms = (time.perf_counter() - started) * 1000
-
     engine.compact()
     full = counters_sql(all_intervals_sql(policy))
     mismatched = engine.con.sql(
         f"SELECT count(*) FROM ((SELECT * FROM counters EXCEPT ALL ({full})) "
         f"UNION ALL (({full}) EXCEPT ALL SELECT * FROM counters))"
     ).fetchall()[0][0]
-    orders = engine.con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
     return {
-        "engine_s": engine_s, "incremental_ms": incremental_ms, "next_day_read_ms": next_day_read_ms,
-        "incremental_mismatches": mismatched, "rows": values.num_rows, "orders": orders,
-        "peak_mb": peak_mb(),
+        "build_s": build_s, "incremental_ms": incremental_ms,
+        "next_day_read_ms": next_day_read_ms, "incremental_mismatches": mismatched,
+        "batch_rows": sum(t.num_rows for t in batch.values()), "peak_mb": peak_mb(),
     }  # fmt: skip
 
 
-def pandas_phase(data: Path, days: int) -> dict:
+def pandas_phase(data: Path, days: int, _memory_limit: str) -> dict:
     import pandas_baseline
 
     first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
@@ -112,9 +132,10 @@ def same_figures(data: Path) -> tuple[int, int]:
     return len(engine ^ pandas), len(engine)
 
 
-def child(phase: str, data: Path, days: int) -> dict:
+def child(phase: str, data: Path, days: int, memory_limit: str) -> dict:
     done = subprocess.run(
-        [sys.executable, __file__, "--phase", phase, "--data", str(data), "--days", str(days)],
+        [sys.executable, __file__, "--phase", phase, "--data", str(data), "--days", str(days),
+         "--memory-limit", memory_limit],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -127,12 +148,12 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--skip-pandas", action="store_true", help="engine only (e.g. 100M)")
     parser.add_argument("--keep", type=Path, help="keep the generated data in this folder")
-    parser.add_argument("--phase", choices=["engine", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (engine)")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        phase = engine_phase if args.phase == "engine" else pandas_phase
-        print(json.dumps(phase(args.data, args.days)))
+        print(json.dumps(PHASES[args.phase](args.data, args.days, args.memory_limit)))
         return
 
     data = args.keep or Path(tempfile.mkdtemp(prefix="sellerhealth-bench-"))
@@ -143,14 +164,16 @@ def main() -> None:
             synthetic.next_day_batch(data / "next", args.orders, args.accounts)
         print(f"generated {args.orders:,} orders for {args.accounts:,} accounts "
               f"in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
-        engine = child("engine", data, args.days)
+        engine = child("engine", data, args.days, args.memory_limit)
         print(f"engine: {engine}", flush=True)
-        if engine["incremental_mismatches"]:
+        incremental = child("incremental", data, args.days, args.memory_limit)
+        print(f"incremental: {incremental}", flush=True)
+        if incremental["incremental_mismatches"]:
             sys.exit("incremental counters differ from a full recompute")
         if args.skip_pandas:
             pandas_s = float("nan")
         else:
-            baseline = child("pandas", data, args.days)
+            baseline = child("pandas", data, args.days, args.memory_limit)
             print(f"pandas: {baseline}", flush=True)
             differing, compared = same_figures(data)
             print(f"engine and pandas: {compared:,} figures compared, {differing} differ")
@@ -160,12 +183,14 @@ def main() -> None:
         print(
             f"engine_s={engine['engine_s']:.3f} pandas_s={pandas_s:.3f} "
             f"ratio_vs_pandas={pandas_s / engine['engine_s']:.2f} "
-            f"incremental_ms={engine['incremental_ms']:.1f} peak_mb={engine['peak_mb']}"
+            f"incremental_ms={incremental['incremental_ms']:.1f} peak_mb={engine['peak_mb']}"
         )
     finally:
         if args.keep is None:
             shutil.rmtree(data, ignore_errors=True)
 
+
+PHASES = {"engine": engine_phase, "incremental": incremental_phase, "pandas": pandas_phase}
 
 if __name__ == "__main__":
     main()

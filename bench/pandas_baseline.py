@@ -36,8 +36,8 @@ def _index(df: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
 def _emit(rows: list, day: date, frame: pd.DataFrame, keys: list[str], values: dict) -> None:
     """Group `frame` by `keys` and emit one row per group and non-zero part."""
     grouped = frame.groupby(keys, sort=False)[list(values)].sum()
-    for key, record in grouped.iterrows():
-        key = key if isinstance(key, tuple) else (key,)
+    for group, record in grouped.iterrows():
+        key = group if isinstance(group, tuple) else (group,)
         for column, (metric, part, scope, market) in values.items():
             value = int(record[column])
             if value:
@@ -48,162 +48,187 @@ def _emit(rows: list, day: date, frame: pd.DataFrame, keys: list[str], values: d
                 ))  # fmt: skip
 
 
-def compute(folder: Path, first: date, last: date) -> pd.DataFrame:
-    orders = _read(folder, "orders")
-    orders["oi"] = np.arange(len(orders))
-    p = orders["purchase_date"]
-    mfn = orders["fulfillment_channel"] == "MFN"
-    feedback = _index(_read(folder, "feedback"), orders)
-    claims = _index(_read(folder, "claims"), orders)
-    statuses = _read(folder, "claim_statuses")
-    chargebacks = _index(_read(folder, "chargebacks"), orders)
-    cb_statuses = _read(folder, "chargeback_statuses")
-    shipments = _index(_read(folder, "shipments"), orders)
-    cancellations = _index(_read(folder, "cancellations"), orders)
-    messages = pd.read_parquet(folder / "messages")
-    violations = _read(folder, "violations")
+class Data:
+    """The tables, read once, with what every day's masks need precomputed."""
 
-    # First ship confirmation per order, and the first counted cancellation before it.
-    confirm = shipments.groupby("oi")["ship_confirm_date"].min().reindex(orders["oi"]).to_numpy()
-    cancel = cancellations[cancellations["initiator"].isin(["seller", "system"])].copy()
-    cancel["c"] = confirm[cancel["oi"].to_numpy()]
-    cancel = cancel[cancel["c"].isna() | (cancel["c"] > cancel["cancel_date"])]
-    first_cancel = cancel.groupby("oi")["cancel_date"].min().reindex(orders["oi"]).to_numpy()
-    reason = claims["reason"].fillna("").str.lower().str.replace("_", " ").str.replace("-", " ")
-    delivery = (reason == "") | reason.apply(lambda t: any(w in t for w in DELIVERY_WORDS))
-    claims["protected"] = (claims["buy_shipping_protected"] == 1) & delivery
-    ship = shipments.merge(orders[["oi", "purchase_date", "category", "units"]].rename(
-        columns={"units": "order_units"}), on="oi")[lambda s: mfn.to_numpy()[s["oi"]]]  # fmt: skip
-    ship["tracked_from"] = ship["first_scan_date"].where(
-        ship["tracking_valid"] != 1, pd.Timestamp.min
+    def __init__(self, folder: Path) -> None:
+        orders = _read(folder, "orders")
+        orders["oi"] = np.arange(len(orders))
+        self.orders = orders
+        self.mfn = orders["fulfillment_channel"] == "MFN"
+        self.feedback = _index(_read(folder, "feedback"), orders)
+        self.claims = _index(_read(folder, "claims"), orders)
+        self.statuses = _read(folder, "claim_statuses")
+        self.chargebacks = _index(_read(folder, "chargebacks"), orders)
+        self.cb_statuses = _read(folder, "chargeback_statuses")
+        shipments = _index(_read(folder, "shipments"), orders)
+        cancellations = _index(_read(folder, "cancellations"), orders)
+        # First ship confirmation per order, and the first counted cancellation before it.
+        self.confirm = (
+            shipments.groupby("oi")["ship_confirm_date"].min().reindex(orders["oi"]).to_numpy()
+        )
+        cancel = cancellations[cancellations["initiator"].isin(["seller", "system"])].copy()
+        cancel["c"] = self.confirm[cancel["oi"].to_numpy()]
+        cancel = cancel[cancel["c"].isna() | (cancel["c"] > cancel["cancel_date"])]
+        self.first_cancel = (
+            cancel.groupby("oi")["cancel_date"].min().reindex(orders["oi"]).to_numpy()
+        )
+        reason = (
+            self.claims["reason"].fillna("").str.lower().str.replace("_", " ").str.replace("-", " ")
+        )
+        delivery = (reason == "") | reason.apply(lambda t: any(w in t for w in DELIVERY_WORDS))
+        self.claims["protected"] = (self.claims["buy_shipping_protected"] == 1) & delivery
+        facts = orders[["oi", "purchase_date", "category", "units", "marketplace_id"]]
+        ship = shipments.merge(facts.rename(columns={"units": "order_units"}), on="oi")
+        ship = ship[self.mfn.to_numpy()[ship["oi"].to_numpy()]].copy()
+        ship["tracked_from"] = ship["first_scan_date"].where(
+            ship["tracking_valid"] != 1, pd.Timestamp.min
+        )
+        ship["w"] = ship["units"].fillna(ship["order_units"]).fillna(1)
+        self.ship = ship
+        messages = pd.read_parquet(folder / "messages")
+        messages["r"] = messages["received_at"].dt.floor("D")
+        messages["due"] = (messages["received_at"] + pd.Timedelta(hours=24)).dt.floor("D")
+        answered = messages["responded_at"] - messages["received_at"]
+        messages["ok"] = answered <= pd.Timedelta(hours=24)
+        self.messages = messages
+        self.violations = _read(folder, "violations")
+        self.resolved_on = self.violations["status_date"].fillna(self.violations["date"])
+
+
+def _days(n: int) -> pd.Timedelta:
+    return pd.Timedelta(days=n)
+
+
+def _last_status(statuses: pd.DataFrame, d: pd.Timestamp, key: list[str]) -> pd.Series:
+    known = statuses[statuses["effective_date"] <= d].sort_values("effective_date")
+    return known.groupby(key)["status"].last()
+
+
+def _odr(data: Data, d: pd.Timestamp, day: date, rows: list) -> None:
+    fb = data.feedback
+    negative = fb[
+        (fb["rating"] <= NEGATIVE_MAX)
+        & (fb["feedback_date"] <= d)
+        & ~(fb["removed_date"] <= d)
+        & ~(fb["struck_through_date"] <= d)
+    ]
+    key = ["account", "order_id", "claim_date"]
+    c = data.claims[data.claims["claim_date"] <= d].join(
+        _last_status(data.statuses, d, key), on=key
     )
-    ship["w"] = ship["units"].fillna(ship["order_units"]).fillna(1)
-    messages["r"] = messages["received_at"].dt.floor("D")
-    messages["due"] = (messages["received_at"] + pd.Timedelta(hours=24)).dt.floor("D")
-    messages["ok"] = (messages["responded_at"] - messages["received_at"]) <= pd.Timedelta(hours=24)
-    resolved_on = violations["status_date"].fillna(violations["date"])
+    c = c[c["status"].fillna("pending").isin(COUNTED_CLAIMS) & ~c["protected"]]
+    key = ["account", "order_id", "chargeback_date"]
+    cb = data.chargebacks
+    cb = cb[(cb["chargeback_date"] <= d) & (cb["reason"] == "service")]
+    cb = cb.join(_last_status(data.cb_statuses, d, key), on=key)
+    cb = cb[cb["status"].fillna("pending") != "seller_won"]
+    flags = {}
+    for name, events in (("negativeFeedback", negative), ("claims", c), ("chargebacks", cb)):
+        flag = np.zeros(len(data.orders), dtype=bool)
+        flag[events["oi"].to_numpy()] = True
+        flags[name] = flag
+    p = data.orders["purchase_date"]
+    in_window = ((p >= d - _days(73)) & (p <= d - _days(14))).to_numpy()
+    frame = data.orders[["account", "marketplace_id", "fulfillment_channel"]].copy()
+    frame.columns = ["account", "marketplace_id", "scope"]
+    frame["orders"] = in_window
+    frame["defective"] = in_window & (
+        flags["negativeFeedback"] | flags["claims"] | flags["chargebacks"]
+    )
+    for name, flag in flags.items():
+        frame[name] = in_window & flag
+    parts = {k: ("odr", k, None, None) for k in ("orders", "defective", *flags)}
+    _emit(rows, day, frame, ["account", "marketplace_id", "scope"], parts)
 
+
+def _fulfilment(data: Data, d: pd.Timestamp, day: date, rows: list) -> None:
+    """Late shipment over 10 and 30 days, and pre-fulfillment cancellations."""
+    orders, mfn, p = data.orders, data.mfn, data.orders["purchase_date"]
+    frame = orders[["account", "marketplace_id"]].copy()
+    latest = orders["latest_ship_date"]
+    parts = {}
+    for width in (10, 30):
+        due = (mfn & (latest >= d - _days(width - 1)) & (latest <= d) & (p <= d)).to_numpy()
+        frame[f"due{width}"] = due
+        confirmed = data.confirm <= d.to_datetime64()
+        frame[f"late{width}"] = due & confirmed & (data.confirm > latest.to_numpy())
+        parts[f"due{width}"] = ("lateShipmentRate", "orders", f"{width}d", None)
+        parts[f"late{width}"] = ("lateShipmentRate", "late", f"{width}d", None)
+    in_window = (mfn & (p >= d - _days(6)) & (p <= d)).to_numpy()
+    frame["pf"] = in_window
+    frame["pfc"] = in_window & (data.first_cancel <= d.to_datetime64())
+    parts["pf"] = ("preFulfillmentCancellationRate", "orders", "", None)
+    parts["pfc"] = ("preFulfillmentCancellationRate", "cancelled", "", None)
+    _emit(rows, day, frame, ["account", "marketplace_id"], parts)
+
+
+def _tracking(data: Data, d: pd.Timestamp, day: date, rows: list) -> None:
+    """Valid tracking (overall and per category) and on-time delivery in units."""
+    ship = data.ship
+    q = ship["promised_delivery_date"]
+    tracked = (ship["tracked_from"] <= d).to_numpy()
+    known = (ship["ship_confirm_date"] <= d) & (ship["purchase_date"] <= d)
+    frame = ship[["account", "marketplace_id"]].copy()
+    frame["shipments"] = (known & (q >= d - _days(43)) & (q <= d - _days(14))).to_numpy()
+    frame["valid"] = frame["shipments"] & tracked
+    frame["scope"] = ""
+    by_category = frame.copy()
+    by_category["scope"] = ship["category"].to_numpy()
+    scoped = pd.concat([frame, by_category[by_category["scope"].notna()]])
+    _emit(rows, day, scoped, ["account", "marketplace_id", "scope"], {
+        "shipments": ("validTrackingRate", "shipments", None, None),
+        "valid": ("validTrackingRate", "valid", None, None),
+    })  # fmt: skip
+    judged = (known & (q >= d - _days(21)) & (q <= d - _days(8))).to_numpy() & tracked
+    on_time = ((ship["delivered_date"] <= q) & (ship["delivered_date"] <= d)).to_numpy()
+    frame["units"] = np.where(judged, ship["w"], 0)
+    frame["onTime"] = np.where(judged & on_time, ship["w"], 0)
+    _emit(rows, day, frame, ["account", "marketplace_id"], {
+        "units": ("unitOnTimeDeliveryRate", "units", "", None),
+        "onTime": ("unitOnTimeDeliveryRate", "onTime", "", None),
+    })  # fmt: skip
+
+
+def _account(data: Data, d: pd.Timestamp, day: date, rows: list) -> None:
+    """Contact response, policy compliance and the AHR's parts."""
+    m = data.messages
+    judged = (m["r"] >= d - _days(29)) & (m["r"] <= d) & (m["due"] <= d)
+    frame = m[["account"]].copy()
+    frame["messages"] = judged
+    frame["onTime"] = judged & m["ok"]
+    _emit(rows, day, frame, ["account"], {
+        "messages": ("contactResponse", "messages", "", "*"),
+        "onTime": ("contactResponse", "onTime", "", "*"),
+    })  # fmt: skip
+    v = data.violations
+    in_window = (v["date"] >= d - _days(179)) & (v["date"] <= d)
+    open_now = in_window & ((v["status"] != "resolved") | (data.resolved_on > d))
+    frame = v[["account"]].copy()
+    frame["scope"] = v["category"]
+    frame["violations"] = open_now
+    parts = {"violations": ("policyCompliance", "violations", None, "*")}
+    _emit(rows, day, frame, ["account", "scope"], parts)
+    frame["violationPoints"] = np.where(open_now, v["severity"].map(POINTS).fillna(0), 0)
+    frame["critical"] = open_now & (v["severity"] == "critical")
+    _emit(rows, day, frame, ["account"], {
+        "violationPoints": ("ahr", "violationPoints", "", "*"),
+        "critical": ("ahr", "critical", "", "*"),
+    })  # fmt: skip
+    p = data.orders["purchase_date"]
+    frame = data.orders[["account", "marketplace_id"]].copy()
+    frame["orders"] = ((p >= d - _days(179)) & (p <= d)).to_numpy()
+    _emit(rows, day, frame, ["account", "marketplace_id"], {"orders": ("ahr", "orders", "", None)})
+
+
+def compute(folder: Path, first: date, last: date) -> pd.DataFrame:
+    data = Data(folder)
     rows: list = []
     day = first
     while day <= last:
         d = pd.Timestamp(day)
-        days = lambda n: pd.Timedelta(days=n)  # noqa: E731
-        frame = orders[["account", "marketplace_id", "fulfillment_channel"]].copy()
-        frame.columns = ["account", "marketplace_id", "scope"]
-        # ODR
-        negative = feedback[
-            (feedback["rating"] <= NEGATIVE_MAX)
-            & (feedback["feedback_date"] <= d)
-            & ~(feedback["removed_date"] <= d)
-            & ~(feedback["struck_through_date"] <= d)
-        ]
-        known = statuses[statuses["effective_date"] <= d].sort_values("effective_date")
-        last_status = known.groupby(["account", "order_id", "claim_date"])["status"].last()
-        c = claims[claims["claim_date"] <= d].join(
-            last_status, on=["account", "order_id", "claim_date"]
-        )
-        c = c[c["status"].fillna("pending").isin(COUNTED_CLAIMS) & ~c["protected"]]
-        cb_known = cb_statuses[cb_statuses["effective_date"] <= d].sort_values("effective_date")
-        cb_last = cb_known.groupby(["account", "order_id", "chargeback_date"])["status"].last()
-        cb = chargebacks[
-            (chargebacks["chargeback_date"] <= d) & (chargebacks["reason"] == "service")
-        ]
-        cb = cb.join(cb_last, on=["account", "order_id", "chargeback_date"])
-        cb = cb[cb["status"].fillna("pending") != "seller_won"]
-        n = len(orders)
-        flags = {}
-        for name, events in (("negativeFeedback", negative), ("claims", c), ("chargebacks", cb)):
-            flag = np.zeros(n, dtype=bool)
-            flag[events["oi"].to_numpy()] = True
-            flags[name] = flag
-        in_window = ((p >= d - days(73)) & (p <= d - days(14))).to_numpy()
-        frame["orders"] = in_window
-        frame["defective"] = in_window & (
-            flags["negativeFeedback"] | flags["claims"] | flags["chargebacks"]
-        )
-        for name, flag in flags.items():
-            frame[name] = in_window & flag
-        _emit(rows, day, frame, ["account", "marketplace_id", "scope"], {
-            "orders": ("odr", "orders", None, None), "defective": ("odr", "defective", None, None),
-            **{k: ("odr", k, None, None) for k in flags},
-        })  # fmt: skip
-        # Late shipment (10 and 30 days), pre-fulfilment cancellations
-        lsr = orders[["account", "marketplace_id"]].copy()
-        latest = orders["latest_ship_date"]
-        for width in (10, 30):
-            due = (mfn & (latest >= d - days(width - 1)) & (latest <= d) & (p <= d)).to_numpy()
-            lsr[f"due{width}"] = due
-            lsr[f"late{width}"] = (
-                due & (confirm <= d.to_datetime64()) & (confirm > latest.to_numpy())
-            )
-        pf = (mfn & (p >= d - days(6)) & (p <= d)).to_numpy()
-        lsr["pf"] = pf
-        lsr["pfc"] = pf & (first_cancel <= d.to_datetime64())
-        _emit(rows, day, lsr, ["account", "marketplace_id"], {
-            "due10": ("lateShipmentRate", "orders", "10d", None),
-            "late10": ("lateShipmentRate", "late", "10d", None),
-            "due30": ("lateShipmentRate", "orders", "30d", None),
-            "late30": ("lateShipmentRate", "late", "30d", None),
-            "pf": ("preFulfillmentCancellationRate", "orders", "", None),
-            "pfc": ("preFulfillmentCancellationRate", "cancelled", "", None),
-        })  # fmt: skip
-        # Valid tracking (overall and per category), on-time delivery in units
-        q = ship["promised_delivery_date"]
-        tracked = (ship["tracked_from"] <= d).to_numpy()
-        base = (ship["ship_confirm_date"] <= d) & (ship["purchase_date"] <= d)
-        vtr = ship[["account"]].copy()
-        vtr["marketplace_id"] = orders["marketplace_id"].to_numpy()[ship["oi"].to_numpy()]
-        vtr["shipments"] = (base & (q >= d - days(43)) & (q <= d - days(14))).to_numpy()
-        vtr["valid"] = vtr["shipments"] & tracked
-        vtr["scope"] = ""
-        by_category = vtr.copy()
-        by_category["scope"] = ship["category"].to_numpy()
-        otd = (base & (q >= d - days(21)) & (q <= d - days(8))).to_numpy() & tracked
-        vtr["units"] = np.where(otd, ship["w"], 0)
-        on_time = (ship["delivered_date"] <= q) & (ship["delivered_date"] <= d)
-        vtr["onTime"] = np.where(otd & on_time.to_numpy(), ship["w"], 0)
-        _emit(rows, day, pd.concat([vtr[by_category.columns], by_category[by_category["scope"].notna()]]),
-              ["account", "marketplace_id", "scope"], {
-                  "shipments": ("validTrackingRate", "shipments", None, None),
-                  "valid": ("validTrackingRate", "valid", None, None)})  # fmt: skip
-        _emit(rows, day, vtr, ["account", "marketplace_id"], {
-            "units": ("unitOnTimeDeliveryRate", "units", "", None),
-            "onTime": ("unitOnTimeDeliveryRate", "onTime", "", None),
-        })  # fmt: skip
-        # Contact response
-        judged = (messages["r"] >= d - days(29)) & (messages["r"] <= d) & (messages["due"] <= d)
-        msg = messages[["account"]].copy()
-        msg["messages"] = judged
-        msg["onTime"] = judged & messages["ok"]
-        _emit(rows, day, msg, ["account"], {
-            "messages": ("contactResponse", "messages", "", "*"),
-            "onTime": ("contactResponse", "onTime", "", "*"),
-        })  # fmt: skip
-        # Policy compliance and the AHR's parts
-        open_now = ((violations["date"] >= d - days(179)) & (violations["date"] <= d)
-                    & ((violations["status"] != "resolved") | (resolved_on > d)))  # fmt: skip
-        vio = violations[["account"]].copy()
-        vio["scope"] = violations["category"]
-        vio["violations"] = open_now
-        _emit(
-            rows,
-            day,
-            vio,
-            ["account", "scope"],
-            {"violations": ("policyCompliance", "violations", None, "*")},
-        )
-        vio["violationPoints"] = np.where(open_now, violations["severity"].map(POINTS).fillna(0), 0)
-        vio["critical"] = open_now & (violations["severity"] == "critical")
-        _emit(rows, day, vio, ["account"], {
-            "violationPoints": ("ahr", "violationPoints", "", "*"),
-            "critical": ("ahr", "critical", "", "*"),
-        })  # fmt: skip
-        ahr = orders[["account", "marketplace_id"]].copy()
-        ahr["orders"] = ((p >= d - days(179)) & (p <= d)).to_numpy()
-        _emit(
-            rows, day, ahr, ["account", "marketplace_id"], {"orders": ("ahr", "orders", "", None)}
-        )
+        for metric in (_odr, _fulfilment, _tracking, _account):
+            metric(data, d, day, rows)
         day += timedelta(days=1)
-    return pd.DataFrame(
-        rows, columns=["account", "marketplace_id", "scope", "metric", "part", "day", "value"]
-    )
+    columns = ["account", "marketplace_id", "scope", "metric", "part", "day", "value"]
+    return pd.DataFrame(rows, columns=columns)

@@ -22,6 +22,10 @@ DAYS = 365
 EPOCH = np.datetime64("1970-01-01", "D")
 CHUNK = 5_000_000
 CATEGORIES = np.array(["toys", "kitchen", "books", "garden"])
+VIOLATION_CATEGORIES = np.array(
+    ["listingPolicyViolations", "receivedIntellectualPropertyComplaints"]
+)
+SEVERITIES = np.array(["low", "medium", "high", "critical"])
 
 
 def _days(values: np.ndarray) -> pa.Array:
@@ -101,7 +105,8 @@ def _feedback(out: Path, part: int, rng, ids, names, p) -> None:
         "account": names.take(pa.array(at)), "order_id": _text(ids[at]),
         "feedback_date": _days(left), "rating": pa.array(rng.integers(1, 4, m)),
         "comments": pa.nulls(m, pa.string()), "removed_date": _maybe_days(gone, removed),
-        "struck_through_date": _maybe_days(gone, struck), "last_seen_report": pa.nulls(m, pa.date32()),
+        "struck_through_date": _maybe_days(gone, struck),
+        "last_seen_report": pa.nulls(m, pa.date32()),
     })  # fmt: skip
 
 
@@ -202,8 +207,8 @@ def write_account_events(out: Path, k: int, rng: np.random.Generator, start: np.
     _write(out, "violations", 0, {
         "account": _account_names(rng.integers(0, k, v)), "violation_id": _text(np.arange(v)),
         "date": _days(vdate),
-        "category": pa.array(np.array(["listingPolicyViolations", "receivedIntellectualPropertyComplaints"])[rng.integers(0, 2, v)]),
-        "severity": pa.array(np.array(["low", "medium", "high", "critical"])[rng.choice(4, v, p=[0.4, 0.3, 0.28, 0.02])]),
+        "category": pa.array(VIOLATION_CATEGORIES[rng.integers(0, 2, v)]),
+        "severity": pa.array(SEVERITIES[rng.choice(4, v, p=[0.4, 0.3, 0.28, 0.02])]),
         "asin": pa.nulls(v, pa.string()),
         "status": pa.array(np.where(resolved, "resolved", "open")),
         "status_date": _maybe_days(vdate + np.timedelta64(20, "D"), resolved),

@@ -322,7 +322,8 @@ def _read_section(
         if problem:
             problems.append(f"{path}: {problem}")
         kwargs[f.name] = converted
-    return cls(**kwargs)
+    # A section with a missing setting cannot be built; its problems are already listed.
+    return cls(**kwargs) if len(kwargs) == len(fields(cls)) else None
 
 
 def _resolve(annotation: Any) -> Any:
