@@ -68,6 +68,14 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
 
 
 def incremental_phase(data: Path, days: int, memory_limit: str) -> dict:
+    return _incremental(data, memory_limit, on_disk_db=False)
+
+
+def incremental_file_phase(data: Path, days: int, memory_limit: str) -> dict:
+    return _incremental(data, memory_limit, on_disk_db=True)
+
+
+def _incremental(data: Path, memory_limit: str, on_disk_db: bool) -> dict:
     """Counters maintained in an engine database: apply the extra day, check against a recount."""
     from sellerhealth.engine.incremental import IncrementalEngine
     from sellerhealth.engine.intervals import counters_sql, values_sql
@@ -76,8 +84,13 @@ def incremental_phase(data: Path, days: int, memory_limit: str) -> dict:
     from sellerhealth.policy_files import load_policy
 
     policy = load_policy()
-    engine = IncrementalEngine(policy)
+    db_file = data / "incremental.duckdb"
+    db_file.unlink(missing_ok=True)
+    # Large data sets live in a database file under a memory limit; smaller ones in memory.
+    engine = IncrementalEngine(policy, str(db_file) if on_disk_db else ":memory:")
     engine.con.execute("SET threads = 2")
+    if on_disk_db:
+        engine.con.execute(f"SET memory_limit = '{memory_limit}'")
     started = time.perf_counter()
     engine.build_from_parquet(data / "base")
     build_s = time.perf_counter() - started
@@ -147,6 +160,11 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--skip-pandas", action="store_true", help="engine only (e.g. 100M)")
+    parser.add_argument(
+        "--incremental-on-disk",
+        action="store_true",
+        help="keep the incremental engine's tables in a database file under the memory limit",
+    )
     parser.add_argument("--keep", type=Path, help="keep the generated data in this folder")
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (engine)")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
@@ -166,7 +184,8 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
         engine = child("engine", data, args.days, args.memory_limit)
         print(f"engine: {engine}", flush=True)
-        incremental = child("incremental", data, args.days, args.memory_limit)
+        phase = "incremental-file" if args.incremental_on_disk else "incremental"
+        incremental = child(phase, data, args.days, args.memory_limit)
         print(f"incremental: {incremental}", flush=True)
         if incremental["incremental_mismatches"]:
             sys.exit("incremental counters differ from a full recompute")
@@ -190,7 +209,12 @@ def main() -> None:
             shutil.rmtree(data, ignore_errors=True)
 
 
-PHASES = {"engine": engine_phase, "incremental": incremental_phase, "pandas": pandas_phase}
+PHASES = {
+    "engine": engine_phase,
+    "incremental": incremental_phase,
+    "incremental-file": incremental_file_phase,
+    "pandas": pandas_phase,
+}
 
 if __name__ == "__main__":
     main()

@@ -226,6 +226,7 @@ def test_an_import_updates_only_the_fields_the_file_has(tmp_path):
         "is_business_order",
         "units",
         "order_status",
+        "skus",
     }  # never the ship-by dates, which come from the Orders API
 
     path = write_tsv(
@@ -238,3 +239,19 @@ def test_an_import_updates_only_the_fields_the_file_has(tmp_path):
         "purchase_date",
         "fulfillment_channel",
     }
+
+
+def test_an_orders_skus_are_kept_in_file_order_once_each(tmp_path):
+    path = write_tsv(
+        tmp_path / "o.txt",
+        ["amazon-order-id", "purchase-date", "fulfillment-channel", "sku", "quantity"],
+        [
+            ["A-1", "2026-03-01", "Amazon", "MUG-1", "1"],
+            ["A-1", "2026-03-01", "Amazon", "LID-2", "2"],
+            ["A-1", "2026-03-01", "Amazon", "MUG-1", "1"],
+            ["A-2", "2026-03-01", "Merchant", "", "1"],
+        ],
+    )
+    orders = {o.order_id: o for o in AMAZON_ORDERS.read(path, ReadOptions()).records}
+    assert (orders["A-1"].skus, orders["A-1"].units) == ("MUG-1,LID-2", 4)
+    assert orders["A-2"].skus is None

@@ -71,6 +71,7 @@ FIELDS = {
     "is-business-order": "is_business_order",
     "quantity": "units",
     "order-status": "order_status",
+    "sku": "skus",
 }
 
 
@@ -117,13 +118,20 @@ def _build(row: Row, account: str) -> Order:
         # Units are summed over the item rows in `_merge`; a cancelled item says quantity 0.
         units=row.get("quantity") or 0,
         order_status=row.get("order-status"),
+        skus=row.get("sku"),
     )
+
+
+def _join_skus(skus: list[str]) -> str | None:
+    """An order's distinct SKUs in file order, comma-separated (what-if: "SKU moves to FBA")."""
+    return ",".join(dict.fromkeys(skus)) or None
 
 
 def _merge(records: list[Record], _result: ReadResult, _options: ReadOptions) -> list[Record]:
     """One `Order` per (account, amazon-order-id): the first item row's fields, summed units."""
     first: dict[Key, Order] = {}
     units: dict[Key, int] = {}
+    skus: dict[Key, list[str]] = {}
     for record in records:
         assert isinstance(record, Order)
         key = (record.account, record.order_id)
@@ -132,8 +140,14 @@ def _merge(records: list[Record], _result: ReadResult, _options: ReadOptions) ->
         else:
             first[key] = record
             units[key] = record.units
+            skus[key] = []
+        if record.skus:
+            skus[key].append(record.skus)
     # An order has at least one unit, even when every item row says 0 (a cancelled order).
-    return [replace(order, units=max(units[key], 1)) for key, order in first.items()]
+    return [
+        replace(order, units=max(units[key], 1), skus=_join_skus(skus[key]))
+        for key, order in first.items()
+    ]
 
 
 class _ItemRows(TabularImporter):
@@ -183,7 +197,7 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
     present = [(c, index[c.name]) for c in importer.columns if c.name in index]
     # An absent optional column reads as one extra empty cell, which parses to its default.
     width = len(header)
-    id_at, day_at, channel_at, store_at, business_at, quantity_at, status_at, account_at = (
+    id_at, day_at, channel_at, store_at, business_at, quantity_at, status_at, sku_at, account_at = (
         index.get(name, width)
         for name in (
             "amazon-order-id",
@@ -193,11 +207,13 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
             "is-business-order",
             "quantity",
             "order-status",
+            "sku",
             "account",
         )
     )
     firsts: dict[Key, tuple[date, Channel, str, bool, str | None]] = {}
     units: dict[Key, int] = {}
+    skus: dict[Key, list[str]] = {}
     for line, cells in rows:
         size = len(cells)
         cells.append("")
@@ -230,6 +246,10 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
         else:
             firsts[key] = fields
             units[key] = quantity
+            skus[key] = []
+        sku = cells[sku_at].strip()
+        if sku:
+            skus[key].append(sku)
     result.records = [
         Order(
             account=account,
@@ -240,6 +260,7 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
             is_business_order=business,
             units=max(units[account, order_id], 1),
             order_status=status,
+            skus=_join_skus(skus[account, order_id]),
         )
         for (account, order_id), (day, channel, store, business, status) in firsts.items()
     ]
@@ -257,6 +278,7 @@ AMAZON_ORDERS = _ItemRows(
         Column("is-business-order", _business),
         Column("quantity", _quantity),
         Column("order-status", _status),
+        Column("sku", _status),
     ),
     build=_build,
     signature=frozenset({"amazon-order-id", "purchase-date", "fulfillment-channel"}),
