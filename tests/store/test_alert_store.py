@@ -3,9 +3,6 @@ delivered per channel, pending until every channel has it."""
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
@@ -14,25 +11,7 @@ from sellerhealth.domain.alerts import Alert, make_cause_key
 from sellerhealth.store.migrations import MIGRATIONS, current_version
 from sellerhealth.store.store import Store
 
-PG_URL = os.environ.get("SELLERHEALTH_TEST_PG")
 AT = datetime(2026, 11, 20, 8, 30, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def target(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "store.db")
-        return
-    if not PG_URL:
-        pytest.skip("SELLERHEALTH_TEST_PG not set: run through `make test`")
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def alert(order: str, account: str = "acme", severity: str = "warning") -> Alert:

@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
-
-import pytest
 
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
 from sellerhealth.domain.states import AccountState, ReviewKind, Transition
 from sellerhealth.store.migrations import MIGRATIONS, current_version
 from sellerhealth.store.store import Store
-
-PG_URL = os.environ.get("SELLERHEALTH_TEST_PG")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def target(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "store.db")
-        return
-    if not PG_URL:
-        pytest.skip("SELLERHEALTH_TEST_PG not set: run through `make test`")
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
-
 
 BREACH = Transition(
     day=date(2026, 7, 20),

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
-import uuid
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -16,25 +13,6 @@ from sellerhealth.domain import records as r
 from sellerhealth.store import tables as t
 from sellerhealth.store.migrations import MIGRATIONS, current_version
 from sellerhealth.store.store import ImportSource, Store
-
-PG_URL = os.environ.get("SELLERHEALTH_TEST_PG")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def target(request, tmp_path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield str(tmp_path / "store.db")
-        return
-    if not PG_URL:
-        pytest.skip("SELLERHEALTH_TEST_PG not set: run through `make test`")
-    import psycopg
-
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield PG_URL.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(PG_URL, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def count(store: Store, table: str) -> int:

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sellerhealth.domain.contact import received_day
 from sellerhealth.domain.records import (
@@ -89,36 +90,34 @@ def _status_known_at(
     return status_on(known, day, initial), max(c.effective_date for c in known), known
 
 
-def claims_known_at(claims: Iterable[Claim], day: date) -> list[Claim]:
-    """Claims filed on or before `day`, with only the status changes dated on or before it."""
+def _cases_known_at(
+    cases: Iterable[Claim] | Iterable[Chargeback], day: date, opened_on: str, statuses: type
+) -> list[Any]:
+    """Cases (claims or chargebacks) opened on or before `day`, each with only the status
+    changes dated on or before it."""
     known = []
-    for c in claims:
-        if c.claim_date <= day:
+    for case in cases:
+        opened = getattr(case, opened_on)
+        if opened <= day:
             status, since, history = _status_known_at(
-                c.changes(), c.claim_date, day, ClaimStatus.PENDING
+                case.changes(), opened, day, statuses("pending")
             )
             known.append(
                 dataclasses.replace(
-                    c, status=ClaimStatus(status), status_date=since, history=history
+                    case, status=statuses(status), status_date=since, history=history
                 )
             )
     return known
+
+
+def claims_known_at(claims: Iterable[Claim], day: date) -> list[Claim]:
+    """Claims filed on or before `day`, with only the status changes dated on or before it."""
+    return _cases_known_at(claims, day, "claim_date", ClaimStatus)
 
 
 def chargebacks_known_at(chargebacks: Iterable[Chargeback], day: date) -> list[Chargeback]:
     """Chargebacks filed on or before `day`, with only the status changes dated by then."""
-    known = []
-    for c in chargebacks:
-        if c.chargeback_date <= day:
-            status, since, history = _status_known_at(
-                c.changes(), c.chargeback_date, day, ChargebackStatus.PENDING
-            )
-            known.append(
-                dataclasses.replace(
-                    c, status=ChargebackStatus(status), status_date=since, history=history
-                )
-            )
-    return known
+    return _cases_known_at(chargebacks, day, "chargeback_date", ChargebackStatus)
 
 
 def known_at(data: SellerData, day: date) -> SellerData:

@@ -268,6 +268,11 @@ def policy_from_dict(raw: dict[str, Any], origin: str = "<policy>") -> Policy:
     problems: list[str] = []
     sources: dict[str, str] = {}
     values: dict[str, Any] = {}
+    known = {f.name for f in fields(Policy)} - {"sources"}
+    for name in raw:
+        # `decisions` documents the project's readings of SPEC where it is ambiguous.
+        if name not in known and name != "decisions":
+            problems.append(f"[{name}]: unknown table (known: {', '.join(sorted(known))})")
     for section in fields(Policy):
         if section.name == "sources":
             continue
