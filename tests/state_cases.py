@@ -100,13 +100,7 @@ def store_with(path: Path, files: list[Path], account: str = ACCOUNT) -> Store:
 
 
 def demo_store(folder: Path) -> tuple[Path, date]:
-    """The bundled demo seller imported into a store file under `folder`: (db, as-of day)."""
-    from sellerhealth.sample.generate import DEMO_AS_OF, write_sample
+    """The bundled demo seller in a store file under `folder`: (db, as-of day)."""
+    from tests.demo_store import DEMO_AS_OF, demo_db
 
-    db = folder / "demo.db"
-    files = write_sample(folder / "data", DEMO_AS_OF)
-    with Store.open(db) as store:
-        store.set_account(AccountSettings("demo-seller"))
-        for path in files:  # one at a time, as the demo does
-            import_files(store, [path], ReadOptions(account="demo-seller"))
-    return db, DEMO_AS_OF
+    return demo_db(folder), DEMO_AS_OF

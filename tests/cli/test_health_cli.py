@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -21,8 +20,6 @@ from tests.alert_receivers import (
 )
 from tests.demo_store import DEMO_ACCOUNT, demo_db
 
-from sellerhealth.cli import main
-
 AS_OF = "2026-11-20"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "alerts.toml"
 FEEDBACK_RULE = '[[rules]]\ntype = "new_negative_feedback"\n'
@@ -32,21 +29,6 @@ FEEDBACK_RULE = '[[rules]]\ntype = "new_negative_feedback"\n'
 def shared_db(tmp_path_factory) -> Path:
     """The demo store for the commands that only read it."""
     return demo_db(tmp_path_factory.mktemp("cli"))
-
-
-@pytest.fixture
-def cli(capsys, monkeypatch):
-    def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["sellerhealth", *args])
-        try:
-            main()
-            code = 0
-        except SystemExit as done:
-            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.fixture

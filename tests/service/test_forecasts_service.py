@@ -17,22 +17,8 @@ from sellerhealth.service.forecasts import (
     odr_forecast,
 )
 from sellerhealth.service.whatif import WhatIfRequest, simulate
-from sellerhealth.store.store import Store
 
 APRIL_20 = cases.FEEDBACK_DAY
-
-
-@pytest.fixture
-def breach(tmp_path):
-    with cases.store_with(tmp_path / "s.db", cases.write_breach_case(tmp_path / "in")) as store:
-        yield store
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db, as_of = cases.demo_store(tmp_path_factory.mktemp("demo"))
-    with Store.open(db) as store:
-        yield store, as_of
 
 
 def _headroom(view, metric: str, scope: str):

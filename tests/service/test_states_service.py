@@ -25,22 +25,9 @@ from sellerhealth.store.store import Store
 
 
 @pytest.fixture
-def breach(tmp_path):
-    with cases.store_with(tmp_path / "s.db", cases.write_breach_case(tmp_path / "in")) as store:
-        yield store
-
-
-@pytest.fixture
 def suspension(tmp_path):
     with cases.store_with(tmp_path / "s.db", cases.write_suspension_case(tmp_path / "in")) as store:
         yield store
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    db, as_of = cases.demo_store(tmp_path_factory.mktemp("demo"))
-    with Store.open(db) as store:
-        yield store, as_of
 
 
 def test_odr_over_target_starts_a_risk_review_with_the_defective_orders_as_evidence(breach):
