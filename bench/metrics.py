@@ -44,8 +44,9 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
     """The full computation, straight from the Parquet files: counters, then daily values."""
     import duckdb
 
+    from sellerhealth.engine.incremental import SLICE
     from sellerhealth.engine.intervals import values_sql
-    from sellerhealth.engine.series import all_counters_sql
+    from sellerhealth.engine.series import build_counters
     from sellerhealth.engine.session import ENGINE_TABLES
     from sellerhealth.policy_files import load_policy
 
@@ -60,7 +61,9 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
         con.execute(
             f"CREATE VIEW {spec.name} AS SELECT * FROM read_parquet('{data}/base/{spec.name}/*')"
         )
-    con.execute(f"CREATE TABLE counters AS {all_counters_sql(policy)}")
+    # One slice of the accounts per 10M orders keeps memory under the limit at any size.
+    orders = con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
+    build_counters(con, policy, parts=max(1, -(-orders // SLICE)))
     values = con.sql(values_sql("SELECT * FROM counters", first, last)).to_arrow_table()
     engine_s = time.perf_counter() - started
     pq.write_table(values, data / "engine_values.parquet")
@@ -77,9 +80,9 @@ def incremental_file_phase(data: Path, days: int, memory_limit: str) -> dict:
 
 def _incremental(data: Path, memory_limit: str, on_disk_db: bool) -> dict:
     """Counters maintained in an engine database: apply the extra day, check against a recount."""
-    from sellerhealth.engine.incremental import IncrementalEngine
-    from sellerhealth.engine.intervals import counters_sql, values_sql
-    from sellerhealth.engine.series import all_intervals_sql
+    from sellerhealth.engine.incremental import SLICE, IncrementalEngine
+    from sellerhealth.engine.intervals import values_sql
+    from sellerhealth.engine.series import build_counters
     from sellerhealth.engine.session import ENGINE_TABLES
     from sellerhealth.policy_files import load_policy
 
@@ -107,10 +110,11 @@ def _incremental(data: Path, memory_limit: str, on_disk_db: bool) -> dict:
     engine.con.sql(values_sql("SELECT * FROM counters", next_day, next_day)).to_arrow_table()
     next_day_read_ms = (time.perf_counter() - started) * 1000
     engine.compact()
-    full = counters_sql(all_intervals_sql(policy))
+    orders = engine.con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
+    build_counters(engine.con, policy, "recounted", parts=max(1, -(-orders // SLICE)))
     mismatched = engine.con.sql(
-        f"SELECT count(*) FROM ((SELECT * FROM counters EXCEPT ALL ({full})) "
-        f"UNION ALL (({full}) EXCEPT ALL SELECT * FROM counters))"
+        "SELECT count(*) FROM ((SELECT * FROM counters EXCEPT ALL SELECT * FROM recounted) "
+        "UNION ALL (SELECT * FROM recounted EXCEPT ALL SELECT * FROM counters))"
     ).fetchall()[0][0]
     return {
         "build_s": build_s, "incremental_ms": incremental_ms,

@@ -133,6 +133,11 @@ def render_report(document: dict[str, Any], console: Console) -> None:
         f"(policy {meta['policy']['name']} {meta['policy']['version']}, program {meta['program']})"
     )
     console.print(f"Computed status: {statuses}")
+    state = meta.get("state")
+    if state:
+        last = state.get("lastTransition") or {}
+        reason = f": {last['reason']}" if last.get("reason") else ""
+        console.print(f"State: [bold]{state['label']}[/bold] since {state['since']}{reason}")
     if meta.get("amazonAccountStatuses"):
         amazon = ", ".join(f"{k}: {v}" for k, v in meta["amazonAccountStatuses"].items())
         console.print(f"Amazon's status (snapshot {meta['amazonSnapshotDate']}): {amazon}")
@@ -141,4 +146,12 @@ def render_report(document: dict[str, Any], console: Console) -> None:
     if comparison is not None:
         parts.append(comparison)
     console.print(Group(*parts))
+    for channel, figures in (meta.get("forecast") or {}).get("channels", {}).items():
+        warning = figures.get("breachWarning")
+        if warning:
+            console.print(
+                f"[bold red]Forecast: {channel.upper()} ODR likely at or above "
+                f"{_pct(warning.get('target'))} from {warning.get('day')} "
+                f"(probability {warning.get('probability', 0):.0%})[/bold red]"
+            )
     console.print(f"[dim]{meta['ahrNote']}[/dim]")

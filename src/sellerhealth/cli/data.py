@@ -20,7 +20,7 @@ from sellerhealth.cli.common import (
 from sellerhealth.domain.records import DEFAULT_ACCOUNT, AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.ingest.base import ReadOptions
-from sellerhealth.service import forecasts, imports, metrics, states
+from sellerhealth.service import forecasts, imports, report
 from sellerhealth.store.store import Store
 
 
@@ -93,19 +93,16 @@ def demo(
         for path in files:
             outcome = imports.import_files(store, [path], ReadOptions(account="demo-seller"))[0]
             err.print(f"imported {path.name}: {outcome.kind}, {outcome.summary.records} records")
-        document = metrics.report(store, "demo-seller", DEMO_AS_OF)
-        status = states.account_status(store, "demo-seller", DEMO_AS_OF)
         forecast = forecasts.odr_forecast(store, "demo-seller", DEMO_AS_OF)
-    timeline = [states.transition_row(t) for t in status.history]
-    document["sellerhealth"]["state"] = {**status.to_dict(), "timeline": timeline}
-    document["sellerhealth"]["forecast"] = forecasts.forecast_summary(forecast)
+        document = report.report(store, "demo-seller", DEMO_AS_OF, forecast)
     err.print(f"\nstore: {db}\n")
     print_document(document, chosen)
     if chosen == "table":
         from sellerhealth.cli.forecasts import print_forecast_summary
         from sellerhealth.cli.states import print_timeline
 
-        out.print(f"\n[bold]State history[/bold] (now {status.label} since {status.since})")
-        print_timeline(timeline, f"demo-seller: state changes up to {DEMO_AS_OF}")
+        state = document["sellerhealth"]["state"]
+        out.print(f"\n[bold]State history[/bold] (now {state['label']} since {state['since']})")
+        print_timeline(state["timeline"], f"demo-seller: state changes up to {DEMO_AS_OF}")
         out.print(f"\n[bold]ODR forecast[/bold] ({int(forecast.level * 100)}% interval)")
         print_forecast_summary(forecast)

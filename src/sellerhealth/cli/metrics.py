@@ -20,6 +20,7 @@ from sellerhealth.cli.common import (
 from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import UsageError
 from sellerhealth.service import metrics
+from sellerhealth.service import report as report_service
 
 
 @app.command()
@@ -36,7 +37,7 @@ def report(
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
-        document = metrics.report(store, account, day)
+        document = report_service.report(store, account, day)
     print_document(document, chosen)
 
 

@@ -239,11 +239,17 @@ def build_report(
     policy: Policy,
     healths: list[MarketplaceHealth],
     snapshot: PerformanceSnapshot | None = None,
+    computed_status: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """The document; `computed_status` is the account state in Amazon's vocabulary (from the
+    state machine), `extra` what goes under `sellerhealth` beside the figures (state, forecast).
+    Without a state the status is read off the ODR alone."""
     amazon_status = amazon_statuses(snapshot.document) if snapshot else {}
     return {
         "accountStatuses": [
-            {"marketplaceId": h.marketplace_id, "status": account_status(h)} for h in healths
+            {"marketplaceId": h.marketplace_id, "status": computed_status or account_status(h)}
+            for h in healths
         ],
         "performanceMetrics": [
             marketplace_block(h, as_of, policy, settings.is_business) for h in healths
@@ -266,6 +272,7 @@ def build_report(
                 }
                 for h in healths
             },
+            **(extra or {}),
             "ahrIsEstimate": True,
             "ahrNote": (
                 "Amazon publishes no point table for the Account Health Rating; the score is "

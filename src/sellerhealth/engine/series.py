@@ -24,6 +24,7 @@ from sellerhealth.domain.windows import Window
 from sellerhealth.engine.account import ACCOUNT_WIDE, account_intervals_sql
 from sellerhealth.engine.intervals import counters_sql, values_sql
 from sellerhealth.engine.odr import odr_intervals_sql, odr_metric
+from sellerhealth.engine.session import ENGINE_TABLES
 from sellerhealth.engine.shipping import shipping_intervals_sql
 
 Parts = dict[str, int]
@@ -44,6 +45,27 @@ def all_intervals_sql(policy: Policy) -> str:
 
 def all_counters_sql(policy: Policy) -> str:
     return counters_sql(all_intervals_sql(policy))
+
+
+def build_counters(
+    con: duckdb.DuckDBPyConnection, policy: Policy, table: str = "counters", parts: int = 1
+) -> None:
+    """Every metric's counters into `table`, computed for one slice of the accounts at a time.
+
+    Accounts never share a counter, so slicing them by a hash of their name is exact; each
+    slice's joins and aggregations hold only its share of the data, which keeps memory bounded
+    however many accounts there are (at the price of reading the tables once per slice).
+    """
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS {all_counters_sql(policy)} LIMIT 0")
+    for part in range(parts):
+        shadows = ", ".join(
+            f"{spec.name} AS (SELECT * FROM main.{spec.name} "
+            f"WHERE hash(account) % {parts} = {part})"
+            for spec in ENGINE_TABLES
+        )
+        con.execute(
+            f"INSERT INTO {table} WITH {shadows} SELECT * FROM ({all_counters_sql(policy)})"
+        )
 
 
 def read_values(con: duckdb.DuckDBPyConnection, counters: str, first: date, last: date) -> Values:

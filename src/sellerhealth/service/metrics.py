@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.history import MetricRow, metric_name, metric_rows
 from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.reconcile import Discrepancy, reconcile
-from sellerhealth.domain.report import MarketplaceHealth, build_report
+from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.engine.series import health_series
 from sellerhealth.engine.session import engine_for
 from sellerhealth.errors import UsageError
@@ -52,14 +51,6 @@ def marketplace_health(
         }
         healths.append(replace(health, odr=odr))
     return healths
-
-
-def report(store: Store, account: str, as_of: date, policy: Policy | None = None) -> dict[str, Any]:
-    """The report document (Amazon's performance report shape) for one account."""
-    settings, policy = policy_for(store, account, policy)
-    healths = marketplace_health(store, settings, as_of, policy)
-    snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
-    return build_report(settings, as_of, policy, healths, snapshots[-1] if snapshots else None)
 
 
 def health_by_day(

@@ -1,0 +1,37 @@
+"""The report: every figure in Amazon's shape, with the account state and the ODR forecast
+under the `sellerhealth` key (SPEC section 6)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sellerhealth.domain.report import build_report
+from sellerhealth.service import forecasts, states
+from sellerhealth.service.metrics import marketplace_health, policy_for
+from sellerhealth.store.store import Store
+
+
+def report(
+    store: Store, account: str, as_of: date, forecast: forecasts.ForecastView | None = None
+) -> dict[str, Any]:
+    """The report document for one account as of `as_of` (nothing is written to the store);
+    pass the ODR `forecast` if the caller already has it."""
+    settings, policy = policy_for(store, account, None)
+    healths = marketplace_health(store, settings, as_of, policy)
+    status = states.account_status(store, account, as_of, save=False)
+    timeline = [states.transition_row(t) for t in status.history]
+    forecast = forecast or forecasts.odr_forecast(store, account, as_of)
+    snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
+    return build_report(
+        settings,
+        as_of,
+        policy,
+        healths,
+        snapshots[-1] if snapshots else None,
+        computed_status=status.amazon_equivalent,
+        extra={
+            "state": {**status.to_dict(), "timeline": timeline},
+            "forecast": forecasts.forecast_summary(forecast),
+        },
+    )
