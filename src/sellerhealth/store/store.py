@@ -46,6 +46,8 @@ class Store:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
         migrate(backend)
+        # Records and columns already read, per account; any import empties it.
+        self._cache: dict[tuple[Any, ...], Any] = {}
 
     @classmethod
     def open(cls, target: str | Path) -> Store:
@@ -69,6 +71,7 @@ class Store:
         fields: frozenset[str] | None = None,
     ) -> ImportSummary:
         """Store a file's records in one transaction; rows update only `fields` when given."""
+        self._cache.clear()
         summary = ImportSummary()
         by_type: dict[type, list[Any]] = defaultdict(list)
         for record in records:
@@ -175,6 +178,7 @@ class Store:
         )
 
     def set_account(self, settings: r.AccountSettings) -> None:
+        self._cache.clear()
         with self.backend.transaction():
             self._upsert(t.ACCOUNTS, [t.row_of(t.ACCOUNTS, settings)])
 
@@ -200,20 +204,38 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def rows(
+    def _columns(
         self, spec: t.TableSpec, account: str, where: str = "", params: Sequence[Any] = ()
-    ) -> list[dict[str, Any]]:
+    ) -> dict[str, list[Any]]:
         names = spec.names
         sql = f"SELECT {', '.join(names)} FROM {spec.name} WHERE account = ?"
         found = self.backend.query(sql + (f" AND {where}" if where else ""), (account, *params))
-        types = [c.type for c in spec.columns]
+        columns = zip(*found, strict=True) if found else ([] for _ in names)
+        return {
+            c.name: t.from_column(values, c.type)
+            for c, values in zip(spec.columns, columns, strict=True)
+        }
+
+    def rows(
+        self, spec: t.TableSpec, account: str, where: str = "", params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        columns = self._columns(spec, account, where, params)
         return [
-            {n: t.from_cell(v, ty) for n, v, ty in zip(names, row, types, strict=True)}
-            for row in found
+            dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)
         ]
 
     def records(self, record_type: type, account: str) -> list[Any]:
-        """Every stored record of one type for one account, as the domain's records."""
+        """Every stored record of one type for one account, as the domain's records.
+
+        Loaded once per store object until the next import: a report reads the same records
+        for its metrics, state replay and forecast."""
+        key = ("records", record_type, account)
+        if key not in self._cache:
+            self._cache[key] = self._load_records(record_type, account)
+        return list(self._cache[key])  # the caller's own list; the records are frozen
+
+    def _load_records(self, record_type: type, account: str) -> list[Any]:
         if record_type is r.Claim:
             return self._with_history(t.CLAIMS, t.CLAIM_STATUSES, "claim_date", r.Claim, account)
         if record_type is r.Chargeback:
@@ -221,11 +243,10 @@ class Store:
                 t.CHARGEBACKS, t.CHARGEBACK_STATUSES, "chargeback_date", r.Chargeback, account
             )
         spec, _ = t.RECORD_TABLES[record_type]
-        wanted = set(record_type.__dataclass_fields__)
-        return [
-            record_type(**{k: v for k, v in row.items() if k in wanted})
-            for row in self.rows(spec, account)
-        ]
+        columns = self._columns(spec, account)
+        # The table's columns are the record's leading fields, in order: build positionally.
+        fields = [f for f in record_type.__dataclass_fields__ if f in columns]
+        return [record_type(*row) for row in zip(*(columns[f] for f in fields), strict=True)]
 
     def _with_history(
         self, spec: t.TableSpec, statuses: t.TableSpec, date_field: str, cls: type, account: str
@@ -250,6 +271,12 @@ class Store:
 
     def arrow(self, spec: t.TableSpec, account: str | None = None) -> pa.Table:
         """A stored table as Arrow columns for the engine (all accounts when None)."""
+        key = ("arrow", spec.name, account)
+        if key not in self._cache:
+            self._cache[key] = self._load_arrow(spec, account)
+        return self._cache[key]
+
+    def _load_arrow(self, spec: t.TableSpec, account: str | None) -> pa.Table:
         names = spec.names
         sql = f"SELECT {', '.join(names)} FROM {spec.name}"
         found = self.backend.query(

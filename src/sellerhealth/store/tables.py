@@ -9,7 +9,7 @@ databases and keep one schema for both.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -98,6 +98,20 @@ def from_cell(value: Any, type_: str) -> Any:
     if type_ == "json":
         return json.loads(value)
     return value
+
+
+def from_column(values: Sequence[Any], type_: str) -> list[Any]:
+    """A whole column of stored cells as Python values; the cells of a column repeat a lot
+    (a year has 365 days), so each distinct text is parsed once."""
+    if type_ in ("text", "int", "real"):
+        return list(values)
+    parsed: dict[Any, Any] = {None: None}
+    out = []
+    for value in values:
+        if value not in parsed:
+            parsed[value] = from_cell(value, type_)
+        out.append(parsed[value])
+    return out
 
 
 def _cols(*specs: str) -> tuple[Col, ...]:
