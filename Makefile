@@ -25,7 +25,7 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check src tests bench && $(BIN)/ruff format --check src tests bench
 
 bench: $(VENV)/.test
-	$(BIN)/python bench/import_orders.py
+	$(BIN)/python bench/import_orders.py && $(BIN)/python bench/metrics.py && $(BIN)/python bench/triage.py
 
 clean:
 	rm -rf $(VENV) .pgdata
