@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import timedelta
 from typing import Annotated
 
@@ -73,14 +75,17 @@ def reconcile(
     with open_store() as store:
         found = metrics.reconcile_account(store, account)
         snapshots = len(store.snapshots(account))
+    if fmt == "json":  # the full structure, exact figures
+        sys.stdout.write(json.dumps([item.as_dict() for item in found], indent=2) + "\n")
+        return
     rows = [
         {
             "date": d["date"],
             "marketplaceId": d["marketplaceId"],
             "metric": d["metric"],
             "scope": d["scope"],
-            "amazon": d["amazon"]["value"],
-            "computed": d["computed"]["value"],
+            "amazon": _rounded(d["amazon"]["value"]),
+            "computed": _rounded(d["computed"]["value"]),
             "amazonCounts": f"{d['amazon']['numerator']}/{d['amazon']['denominator']}",
             "computedCounts": f"{d['computed']['numerator']}/{d['computed']['denominator']}",
             "reasons": "; ".join(d["reasons"]),
@@ -91,3 +96,8 @@ def reconcile(
         out.print(f"{account}: {snapshots} Amazon snapshot(s); every figure within tolerance")
         return
     print_rows(rows, fmt, title=f"{account}: differences from Amazon's reports")
+
+
+def _rounded(value: float | None) -> float | None:
+    """Rates to 6 decimals for a table or CSV; the JSON keeps them exact."""
+    return None if value is None else round(value, 6)

@@ -176,7 +176,8 @@ def likely_reasons(
             f"the store counts {more} more than Amazon: a claim or feedback Amazon does not count "
             "(pending or protected claim, feedback removed at Amazon but not in the imports)"
             if more > 0
-            else f"Amazon counts {-more} more: a defect missing from the imported data"
+            else f"Amazon counts {-more} more: a defect missing from the imports, or one the "
+            "policy file does not count (a Buy Shipping protected claim, a chargeback won)"
         )
     if figure.metric == "accountHealthRating":
         reasons.append("the AHR is an estimate: Amazon publishes no point table")
