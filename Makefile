@@ -12,7 +12,7 @@ $(VENV)/.runtime: pyproject.toml
 	touch $@
 
 $(VENV)/.test: $(VENV)/.runtime
-	$(BIN)/pip install -q -e '.[test,web]'
+	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
 demo: $(VENV)/.runtime  ## the main job on bundled sample data, embedded store

@@ -1,0 +1,29 @@
+"""`serve`: the JSON API and the dashboard over the `--db` store (FastAPI on uvicorn)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sellerhealth.cli.common import DEFAULT_DB, _state, app, err, open_store
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the JSON API (/api/...) and the dashboard (/) until interrupted.
+
+    Each request opens the store and closes it, so `sellerhealth import` can write to the
+    same store while the server runs."""
+    import uvicorn
+
+    from sellerhealth.web import create_app
+
+    db = _state.get("db", str(DEFAULT_DB))
+    with open_store() as store:  # fail now, with the store's message, if it cannot be opened
+        where = store.backend.description
+    err.print(f"sellerhealth: serving {where} on http://{host}:{port}/", highlight=False)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="info")

@@ -1,0 +1,152 @@
+"""The web face: `create_app(db)` builds the FastAPI app serving the JSON API (`web.api`) and
+the dashboard pages (`web.pages`) over one store.
+
+Each request opens the store and closes it when the response is sent, so nothing holds the
+database between requests: `sellerhealth import` can write while the server runs (SQLite in
+WAL mode lets readers and the one writer work side by side). Nothing here writes: every GET
+computes from the store as it is.
+
+Errors: a SellerhealthError becomes `{"error": message}` with status 400 for a usage error
+(a bad `metric`, `to` before `from`), 503 when the store cannot be opened and 422 otherwise
+(data that cannot give an answer, such as an account without orders); an unknown account is
+404 and a bad date 422. The dashboard shows the same message on an HTML page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sellerhealth import __version__
+from sellerhealth.errors import SellerhealthError, StoreError, UsageError
+from sellerhealth.ingest.values import parse_day
+from sellerhealth.store.store import Store
+from sellerhealth.web.views import render
+
+HERE = Path(__file__).parent
+API_PREFIX = "/api/"
+
+
+def create_app(db: str) -> FastAPI:
+    """The API and the dashboard over the store at `db` (a path or a postgresql:// URL)."""
+    from sellerhealth.web import api, pages
+
+    app = FastAPI(
+        title="sellerhealth",
+        version=__version__,
+        description="Account health for Amazon sellers: the JSON API and the dashboard.",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; the schema is /openapi.json
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_exception_handler(SellerhealthError, _sellerhealth_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    return app
+
+
+# --- Dependencies ----------------------------------------------------------------------------
+
+
+def request_store(request: Request) -> Iterator[Store]:
+    """The store, opened for this request and closed after it."""
+    store = Store.open(request.app.state.db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+StoreDep = Annotated[Store, Depends(request_store)]
+
+
+def known_account(account: str, store: StoreDep) -> str:
+    """The `{account}` of the path, if the store has it (settings or data); else 404."""
+    known = store.accounts()
+    if account not in known:
+        raise HTTPException(
+            404,
+            f"no such account {account!r}; the store has {', '.join(known) or 'none'} "
+            "(import its files first)",
+        )
+    return account
+
+
+def query_day(value: str | None, name: str) -> date | None:
+    """An ISO date query parameter (a timestamp means its UTC day); 422 when it is not one."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return parse_day(value)
+    except ValueError as problem:
+        raise HTTPException(422, f"{name}: {problem}") from None
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+AsOfQuery = Annotated[
+    str | None,
+    Query(description="UTC day to compute for, YYYY-MM-DD (default: today, UTC)."),
+]
+
+
+def as_of_day(as_of: AsOfQuery = None) -> date:
+    return query_day(as_of, "as_of") or today()
+
+
+AccountDep = Annotated[str, Depends(known_account)]
+AsOfDep = Annotated[date, Depends(as_of_day)]
+
+
+# --- Errors ----------------------------------------------------------------------------------
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX)
+
+
+def error_response(request: Request, status: int, message: str) -> Response:
+    """`{"error": message}` for the API, an HTML page for the dashboard."""
+    if _is_api(request):
+        return JSONResponse({"error": message}, status_code=status)
+    page = render("error.html", status=status, message=message, title=f"Error {status}")
+    return HTMLResponse(page, status_code=status)
+
+
+def error_status(problem: SellerhealthError) -> int:
+    if isinstance(problem, UsageError):
+        return 400
+    if isinstance(problem, StoreError):
+        return 503
+    return 422
+
+
+async def _sellerhealth_error(request: Request, problem: SellerhealthError) -> Response:
+    return error_response(request, error_status(problem), str(problem))
+
+
+async def _http_error(request: Request, problem: StarletteHTTPException) -> Response:
+    response = error_response(request, problem.status_code, str(problem.detail))
+    response.headers.update(problem.headers or {})
+    return response
+
+
+async def _validation_error(request: Request, problem: RequestValidationError) -> Response:
+    message = "; ".join(
+        f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+        for e in problem.errors()
+    )
+    return error_response(request, 422, message or "invalid request")

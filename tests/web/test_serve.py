@@ -1,0 +1,101 @@
+"""`sellerhealth serve` for real: the server in one process, an import into the same embedded
+store in another while the server is up (SQLite WAL: the reader never blocks the writer), and
+the server's next report shows the imported orders."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from tests.demo_store import DEMO_ACCOUNT, DEMO_AS_OF, demo_db
+
+STARTUP_SECONDS = 20
+# Three self-fulfilled orders purchased inside the MFN ODR window of 2026-11-20
+# (2026-09-08 .. 2026-11-06), with no defect: 11 of 1211 becomes 11 of 1214.
+NEW_ORDERS = """order_id,purchase_date,fulfillment_channel
+web-e2e-1,2026-10-01,MFN
+web-e2e-2,2026-10-02,MFN
+web-e2e-3,2026-10-03T09:30:00Z,MFN
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sellerhealth(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "sellerhealth.cli", "--db", str(db), *args]
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"the server exited:\n{log.read_text()}"
+        try:
+            if httpx.get(f"{base}/api/accounts", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+def mfn_odr(base: str) -> tuple[int, int]:
+    response = httpx.get(
+        f"{base}/api/accounts/{DEMO_ACCOUNT}/report",
+        params={"as_of": DEMO_AS_OF.isoformat()},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    mfn = response.json()["performanceMetrics"][0]["orderDefectRate"]["mfn"]
+    return mfn["orderWithDefects"]["count"], mfn["orderCount"]
+
+
+def test_import_while_the_server_runs(tmp_path):
+    db = demo_db(tmp_path)
+    orders = tmp_path / "orders.csv"
+    orders.write_text(NEW_ORDERS)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "SELLERHEALTH_DB"}
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            sellerhealth(db, "serve", "--port", str(port)),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        wait_until_up(base, server, log)
+        assert mfn_odr(base) == (11, 1211)  # the server has just read the store
+
+        importing = subprocess.Popen(
+            sellerhealth(db, "import", str(orders), "--account", DEMO_ACCOUNT),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        while importing.poll() is None:  # the server keeps answering during the import
+            assert httpx.get(f"{base}/api/accounts", timeout=10).status_code == 200
+            time.sleep(0.05)
+        out, err = importing.communicate(timeout=60)
+        assert importing.returncode == 0, err
+        assert "locked" not in err and "orders, 3 rows" in out
+
+        assert mfn_odr(base) == (11, 1214)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
