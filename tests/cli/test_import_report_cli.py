@@ -202,3 +202,14 @@ def test_demo_json_is_one_document(db):
     jsonschema.validate({k: v for k, v in document.items()}, SCHEMA)
     mfn = document["performanceMetrics"][0]["orderDefectRate"]["mfn"]
     assert (mfn["orderWithDefects"]["count"], mfn["orderCount"]) == (11, 1211)
+
+
+def test_store_option_may_follow_the_command(tmp_path):
+    path = write(tmp_path / "orders.csv", ORDERS)
+    db = tmp_path / "after.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "sellerhealth.cli", "import", str(path), "--db", str(db)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert db.exists()

@@ -102,11 +102,28 @@ def print_document(document: dict[str, Any], fmt: str) -> None:
         render_report(document, out)
 
 
+def store_option_first(args: list[str]) -> list[str]:
+    """`--db` belongs before the command (`sellerhealth --db X report`); accept it after the
+    command too, as people type it, by moving it to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--db" and position + 1 < len(args):
+            front += args[position : position + 2]
+            position += 2
+            continue
+        (front if arg.startswith("--db=") else rest).append(arg)
+        position += 1
+    return front + rest
+
+
 def main() -> None:
     """Entry point: turn sellerhealth's errors into messages and exit statuses."""
     os.environ.setdefault("COLUMNS", "160")  # tables stay readable when piped
     try:
-        app(standalone_mode=True)
+        app(args=store_option_first(sys.argv[1:]), standalone_mode=True)
     except SellerhealthError as problem:
         err.print(str(problem), markup=False, highlight=False)
         raise SystemExit(problem.exit_code) from None
