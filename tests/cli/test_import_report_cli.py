@@ -213,3 +213,15 @@ def test_store_option_may_follow_the_command(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert db.exists()
+
+
+def test_report_before_the_first_order_is_all_none(tmp_path, db):
+    """Time travel to before anything was sold: every metric NONE, account NORMAL."""
+    run(db, "import", write(tmp_path / "orders.csv", ORDERS))
+    done = run(db, "report", "--as-of", "2026-03-01", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    jsonschema.validate(document, SCHEMA)
+    assert document["accountStatuses"][0]["status"] == "NORMAL"
+    odr = document["performanceMetrics"][0]["orderDefectRate"]
+    assert (odr["mfn"]["status"], odr["afn"]["status"], odr["mfn"]["rate"]) == ("NONE", "NONE", 0)

@@ -19,19 +19,25 @@ def report(
     pass the ODR `forecast` if the caller already has it."""
     settings, policy = policy_for(store, account, None)
     healths = marketplace_health(store, settings, as_of, policy)
+    snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
+    snapshot = snapshots[-1] if snapshots else None
+    if not _has_orders(store, account, as_of):
+        # Nothing sold yet on that day: every metric is NONE and there is no state to replay
+        # nor ODR to forecast.
+        return build_report(settings, as_of, policy, healths, snapshot, "NORMAL")
     status = states.account_status(store, account, as_of, save=False)
     timeline = [states.transition_row(t) for t in status.history]
     forecast = forecast or forecasts.odr_forecast(store, account, as_of)
-    snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
-    return build_report(
-        settings,
-        as_of,
-        policy,
-        healths,
-        snapshots[-1] if snapshots else None,
-        computed_status=status.amazon_equivalent,
-        extra={
-            "state": {**status.to_dict(), "timeline": timeline},
-            "forecast": forecasts.forecast_summary(forecast),
-        },
+    extra = {
+        "state": {**status.to_dict(), "timeline": timeline},
+        "forecast": forecasts.forecast_summary(forecast),
+    }
+    return build_report(settings, as_of, policy, healths, snapshot, status.amazon_equivalent, extra)
+
+
+def _has_orders(store: Store, account: str, as_of: date) -> bool:
+    found = store.backend.query(
+        "SELECT 1 FROM orders WHERE account = ? AND purchase_date <= ? LIMIT 1",
+        (account, as_of.isoformat()),
     )
+    return bool(found)
