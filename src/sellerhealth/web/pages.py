@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from sellerhealth.errors import InputError
 from sellerhealth.service import metrics, shipments
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
@@ -31,6 +32,11 @@ def index(store: StoreDep) -> HTMLResponse:
 @router.get("/accounts/{account}", response_class=HTMLResponse)
 def account_page(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> HTMLResponse:
     document = build_report(store, account, as_of)
+    if "state" not in document["sellerhealth"]:  # nothing sold yet on that day
+        raise InputError(
+            f"account {account!r} has no order on or before {as_of}: import its orders first "
+            "or choose a later day"
+        )
     moment = shipments.moment_for(as_of, datetime.now(UTC))
     queue = triage_queue(store, account, as_of)
     flags = shipments.at_risk(store, account, moment)
