@@ -21,7 +21,7 @@ def report(
     healths = marketplace_health(store, settings, as_of, policy)
     snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
     snapshot = snapshots[-1] if snapshots else None
-    if not _has_orders(store, account, as_of):
+    if states.first_order_day_or_none(store, account, as_of) is None:
         # Nothing sold yet on that day: every metric is NONE and there is no state to replay
         # nor ODR to forecast.
         return build_report(settings, as_of, policy, healths, snapshot, "NORMAL")
@@ -33,11 +33,3 @@ def report(
         "forecast": forecasts.forecast_summary(forecast),
     }
     return build_report(settings, as_of, policy, healths, snapshot, status.amazon_equivalent, extra)
-
-
-def _has_orders(store: Store, account: str, as_of: date) -> bool:
-    found = store.backend.query(
-        "SELECT 1 FROM orders WHERE account = ? AND purchase_date <= ? LIMIT 1",
-        (account, as_of.isoformat()),
-    )
-    return bool(found)

@@ -95,18 +95,24 @@ class _Records:
         )
 
 
-def first_order_day(store: Store, account: str, as_of: date) -> date:
-    """The account's first order day, or InputError when it has no order by `as_of`."""
+def first_order_day_or_none(store: Store, account: str, as_of: date) -> date | None:
+    """The account's first order day on or before `as_of`, or None when it had sold nothing."""
     found = store.backend.query(
         "SELECT MIN(purchase_date) FROM orders WHERE account = ? AND purchase_date <= ?",
         (account, as_of.isoformat()),
     )[0][0]
+    return None if found is None else date.fromisoformat(found)
+
+
+def first_order_day(store: Store, account: str, as_of: date) -> date:
+    """The account's first order day, or InputError when it has no order by `as_of`."""
+    found = first_order_day_or_none(store, account, as_of)
     if found is None:
         raise InputError(
             f"account {account!r} has no order on or before {as_of}: import its orders first "
             f"(sellerhealth import FILE --account {account}) or pass a later --as-of"
         )
-    return date.fromisoformat(found)
+    return found
 
 
 def replay_states(
