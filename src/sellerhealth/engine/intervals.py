@@ -20,8 +20,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
-
 KEYS = ("account", "marketplace_id", "scope", "metric", "part")
 _KEY_LIST = ", ".join(KEYS)
 
@@ -65,10 +63,3 @@ def values_sql(counters: str, first: date, last: date) -> str:
                 PARTITION BY {_KEY_LIST} ORDER BY day ROWS UNBOUNDED PRECEDING) AS BIGINT) AS value
             FROM steps
         ) WHERE value <> 0"""
-
-
-def daily_values(
-    con: duckdb.DuckDBPyConnection, intervals: str, first: date, last: date
-) -> list[tuple]:
-    """(keys..., day, value) rows for first..last, straight from an interval query."""
-    return con.sql(values_sql(counters_sql(intervals), first, last)).fetchall()

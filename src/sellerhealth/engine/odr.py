@@ -17,8 +17,6 @@ from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.windows import Window
 
-COMPONENTS = ("negativeFeedback", "claims", "chargebacks")
-
 
 def _sql_list(values: tuple[str, ...] | frozenset[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
