@@ -227,15 +227,16 @@ def generate(out: Path, orders: int, accounts: int, seed: int = 1) -> None:
     write_account_events(out, accounts, rng, start)
 
 
-def next_day_batch(out: Path, orders: int, accounts: int, seed: int = 2) -> None:
-    """One more day of events (END+1): that day's orders and the events it brings to older
-    orders: new feedback, removals of old feedback, claim decisions, new claims."""
-    rng = np.random.default_rng(seed)
-    day = np.datetime64(END + timedelta(days=1), "D")
+def next_day_batch(out: Path, orders: int, accounts: int, offset: int = 1) -> None:
+    """One more day of events (END+offset, after the base in `out/../../base`): that day's
+    orders and the events it brings to older orders: new feedback, removals of old feedback,
+    claim decisions, new claims."""
+    rng = np.random.default_rng(1 + offset)
+    day = np.datetime64(END + timedelta(days=offset), "D")
     per_day = max(1, orders // DAYS)
-    write_chunk(out, 0, orders + 10, per_day, accounts, rng, day, 1)
-    # Events dated END+1 on older orders (of their own accounts): feedback, claims.
-    base = pq.read_table(out.parent / "base" / "orders", columns=["account", "order_id"])
+    write_chunk(out, 0, orders + 10 + (offset - 1) * per_day, per_day, accounts, rng, day, 1)
+    # Events dated that day on older orders (of their own accounts): feedback, claims.
+    base = pq.read_table(out.parent.parent / "base" / "orders", columns=["account", "order_id"])
     rows = pa.array(rng.integers(0, base.num_rows, per_day // 50 + 1))
     acc = base["account"].take(rows).combine_chunks()
     old = np.asarray(base["order_id"].take(rows).to_pylist())

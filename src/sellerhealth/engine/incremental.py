@@ -4,10 +4,10 @@ The engine's counters are additive (see `engine.intervals`), so a batch of new e
 only the counters of what it touches. For every entity the batch mentions (an order with all
 its feedback, claims, shipments...; a buyer message; a violation):
 
-1. its current rows are copied out of the big tables (one hashed-key scan per table),
-2. the counters of those rows are retracted,
-3. the batch's rows replace theirs (same key, as the store upserts), in the copy,
-4. the counters of the copy are added, and the big tables get the same replacement.
+1. its current rows are found by key in each table (`engine.rowstore`: a binary search, no scan),
+2. the counters of those rows are retracted and the counters of the same rows with the batch's
+   rows in place of theirs (same key, as the store upserts) are added, in one query,
+3. the batch's rows replace theirs in the tables.
 
 Reading any day's figures is then the usual prefix sum over the counters. A property test
 holds the result equal to a full recompute.
@@ -15,15 +15,21 @@ holds the result equal to a full recompute.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.engine.intervals import KEYS, counters_sql
+from sellerhealth.engine.rowstore import KEY, POSITION, KeyedRows
 from sellerhealth.engine.series import all_intervals_sql, build_counters, health_series
 from sellerhealth.engine.session import ENGINE_TABLES
 from sellerhealth.store import tables as t
@@ -33,12 +39,13 @@ _ENTITY_COLUMN = {t.MESSAGES.name: "message_id", t.VIOLATIONS.name: "violation_i
 SLICE = 10_000_000  # orders per slice of accounts when counting everything (bounds memory)
 _OLD = "\x00old:"  # marks the retracted copy's accounts inside the one counting query
 _DUCK_TYPES = {"date": "DATE", "bool": "INTEGER", "int": "BIGINT", "real": "DOUBLE"}
+_ARROW_TYPES = {"DATE": pa.date32(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+                "DOUBLE": pa.float64(), "VARCHAR": pa.string()}  # fmt: skip
+_NO_KEYS = np.empty(0, dtype=np.uint64)
 
 
-def _entity_key(table: str, prefix: str = "") -> str:
-    """A 64-bit hash of (account, entity id): cheap to scan for, unlike two text columns."""
-    column = _ENTITY_COLUMN.get(table, "order_id")
-    return f"hash({prefix}account, {prefix}{column})"
+def _entity(table: str) -> str:
+    return _ENTITY_COLUMN.get(table, "order_id")
 
 
 def _type(spec: t.TableSpec, column: str) -> str:
@@ -46,15 +53,37 @@ def _type(spec: t.TableSpec, column: str) -> str:
     return _DUCK_TYPES.get(kind, "VARCHAR")
 
 
-class IncrementalEngine:
-    """Base tables and counters in one DuckDB database (in memory unless a path is given)."""
+def _schema(spec: t.TableSpec) -> pa.Schema:
+    """The engine's columns of a table: the store's, typed for counting, and the entity key."""
+    fields = [pa.field(n, _ARROW_TYPES[_type(spec, n)]) for n in spec.names]
+    return pa.schema([*fields, pa.field(KEY, pa.uint64())])
 
-    def __init__(self, policy: Policy, path: str = ":memory:") -> None:
+
+def _marked_old(rows: pa.Table) -> pa.Table:
+    """`rows` with their accounts marked as the retracted copy (see `_count_change`)."""
+    account = pc.binary_join_element_wise(_OLD, rows.column("account"), "")
+    return rows.set_column(rows.schema.get_field_index("account"), "account", account)
+
+
+class IncrementalEngine:
+    """Tables (`engine.rowstore`) and their counters (DuckDB), in memory unless a folder is given.
+
+    With a folder, the tables are memory-mapped files there and the counters a DuckDB file:
+    working storage for data larger than memory (reopening it in another process is not
+    supported; build again).
+    """
+
+    def __init__(self, policy: Policy, folder: Path | None = None) -> None:
         self.policy = policy
-        self.con = duckdb.connect(path)
-        for spec in ENGINE_TABLES:
-            cols = ", ".join(f"{c.name} {_DUCK_TYPES.get(c.type, 'VARCHAR')}" for c in spec.columns)
-            self.con.execute(f"CREATE TABLE IF NOT EXISTS {spec.name} ({cols}, k UBIGINT)")
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+        self.con = duckdb.connect(":memory:" if folder is None else str(folder / "counters.db"))
+        # Counters are sums: no query here needs rows in any order, and keeping it costs time.
+        self.con.execute("SET preserve_insertion_order = false")
+        self.tables = {
+            spec.name: KeyedRows(_schema(spec), None if folder is None else folder / spec.name)
+            for spec in ENGINE_TABLES
+        }
         key_cols = ", ".join(f"{k} VARCHAR" for k in KEYS)
         self.con.execute(
             f"CREATE TABLE IF NOT EXISTS counters ({key_cols}, day DATE, delta BIGINT)"
@@ -63,45 +92,43 @@ class IncrementalEngine:
     def build(self, tables: dict[str, pa.Table]) -> None:
         """Load every table and compute all counters from scratch."""
         for spec in ENGINE_TABLES:
-            self.con.execute(f"DELETE FROM {spec.name}")
-            if spec.name in tables:
-                self.con.register("incoming", tables[spec.name])
-                self._insert_from(spec, "incoming")
-                self.con.unregister("incoming")
+            self._load(spec, tables[spec.name].to_batches() if spec.name in tables else [])
         self.recount()
 
     def build_from_parquet(self, folder: Path) -> None:
-        """As `build`, from a folder holding one Parquet dataset per table (`orders/*.parquet`)."""
+        """As `build`, from a folder holding one Parquet dataset per table (`orders/*.parquet`),
+        read a batch at a time."""
         for spec in ENGINE_TABLES:
-            self.con.execute(f"DELETE FROM {spec.name}")
-            if (folder / spec.name).is_dir():
-                source = (folder / spec.name / "*.parquet").as_posix().replace("'", "''")
-                self._insert_from(spec, f"read_parquet('{source}')")
+            found = (folder / spec.name).is_dir()
+            source = ds.dataset(folder / spec.name, format="parquet") if found else None
+            self._load(spec, source.to_batches(columns=list(spec.names)) if source else [])
         self.recount()
 
-    def recount(self) -> None:
+    def recount(self, into: str = "counters") -> None:
         """All counters computed afresh from the tables, a slice of accounts per 10M orders."""
-        orders = self.con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
-        build_counters(self.con, self.policy, "counters", parts=max(1, -(-orders // SLICE)))
+        live = {name: rows.table() for name, rows in self.tables.items()}
+        parts = max(1, -(-live["orders"].num_rows // SLICE))
+        with self._registered(live):
+            build_counters(self.con, self.policy, into, parts)
 
     def apply(self, batch: dict[str, pa.Table]) -> None:
         """Add a batch of new or changed rows, updating only the counters they touch."""
-        self.con.execute("BEGIN")
-        try:
-            for name, rows in batch.items():
-                self.con.register(f"batch_{name}", rows)
-            self._copy_touched(batch)
-            self._count_change(batch)
-            for spec in ENGINE_TABLES:
-                if spec.name in batch:
-                    self._replace(spec)
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        finally:
-            for name in batch:
-                self.con.unregister(f"batch_{name}")
+        incoming = self._normalized({name: rows for name, rows in batch.items() if rows.num_rows})
+        touched: dict[str, list[np.ndarray]] = {}
+        for name, rows in incoming.items():
+            touched.setdefault(_entity(name), []).append(rows.column(KEY).to_numpy())
+        keys = {column: np.unique(np.concatenate(parts)) for column, parts in touched.items()}
+        before = {
+            name: rows.find(keys.get(_entity(name), _NO_KEYS)) for name, rows in self.tables.items()
+        }
+        dead = {
+            spec.name: _replaced(spec, before[spec.name], incoming.get(spec.name))
+            for spec in ENGINE_TABLES
+        }
+        chunks = {name: self.tables[name].prepare(rows) for name, rows in incoming.items()}
+        self._count_change(before, dead, incoming)
+        for name, rows in self.tables.items():
+            rows.replace(dead[name], chunks.get(name))
 
     def values(
         self,
@@ -114,78 +141,118 @@ class IncrementalEngine:
         )
 
     def compact(self) -> None:
-        """Sum the counters' rows per key and day (apply appends; this keeps the table small)."""
+        """Sum the counters' rows per key and day and merge each table's chunks into one
+        (apply appends to both; this keeps them small)."""
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE packed AS SELECT {', '.join(KEYS)}, day, "
             "CAST(sum(delta) AS BIGINT) AS delta FROM counters GROUP BY ALL HAVING sum(delta) <> 0"
         )
+        self.con.execute("BEGIN")
         self.con.execute("DELETE FROM counters")
         self.con.execute("INSERT INTO counters SELECT * FROM packed")
+        self.con.execute("COMMIT")
+        for rows in self.tables.values():
+            rows.merge()
 
     # --- internals -----------------------------------------------------------------------
 
-    def _insert_from(self, spec: t.TableSpec, source: str) -> None:
-        names = ", ".join(spec.names)
-        casts = ", ".join(f"CAST({n} AS {_type(spec, n)})" for n in spec.names)
-        self.con.execute(
-            f"INSERT INTO {spec.name} ({names}, k) SELECT {casts}, "
-            f"{_entity_key(spec.name)} FROM {source}"
-        )
+    def _load(self, spec: t.TableSpec, batches: Iterable[pa.RecordBatch]) -> None:
+        """Replace the table's rows with `batches` (streamed: a file-backed table never holds
+        them all in memory)."""
+        rows = KeyedRows(_schema(spec), self.tables[spec.name].folder)
+        normalized = (self._normalized({spec.name: pa.Table.from_batches([b])}) for b in batches)
+        rows.replace(_NO_KEYS, rows.prepare(part[spec.name] for part in normalized))
+        self.tables[spec.name] = rows
 
-    def _copy_touched(self, batch: dict[str, pa.Table]) -> None:
-        """before_<table>: the current rows of every entity the batch mentions (with rowid)."""
-        keys: dict[str, list[str]] = {}
-        for name in batch:
-            column = _ENTITY_COLUMN.get(name, "order_id")
-            keys.setdefault(column, []).append(f"SELECT {_entity_key(name)} AS k FROM batch_{name}")
-        for column, queries in keys.items():
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE touched_{column} AS {' UNION '.join(queries)}"
+    def _normalized(self, tables: dict[str, pa.Table]) -> dict[str, pa.Table]:
+        """The engine's tables among `tables`, with the engine's column types and each row's
+        entity key: a 64-bit hash of (account, entity id), cheap to search for, unlike two
+        text columns. One query hashes them all (any query costs about a millisecond)."""
+        typed = {
+            spec.name: tables[spec.name]
+            .select(spec.names)
+            .cast(_schema(spec).remove(len(spec.names)))
+            for spec in ENGINE_TABLES
+            if spec.name in tables
+        }
+        if not typed:
+            return {}
+        sizes = [rows.num_rows for rows in typed.values()]
+        keyed = pa.table({
+            "account": _joined(rows["account"] for rows in typed.values()),
+            "id": _joined(rows[_entity(name)] for name, rows in typed.items()),
+            "row": np.arange(sum(sizes)),
+        })  # fmt: skip
+        with self._registered({"keyed": keyed}):
+            found = self.con.sql("SELECT row, hash(account, id) AS k FROM keyed").fetchnumpy()
+        keys = np.empty(sum(sizes), dtype=np.uint64)
+        keys[found["row"]] = found["k"]  # placed by row number: a query's row order is free
+        return {
+            name: rows.append_column(KEY, pa.array(part))
+            for (name, rows), part in zip(
+                typed.items(), np.split(keys, np.cumsum(sizes)[:-1]), strict=True
             )
-        for spec in ENGINE_TABLES:
-            column = _ENTITY_COLUMN.get(spec.name, "order_id")
-            where = f"k IN (SELECT k FROM touched_{column})" if column in keys else "FALSE"
-            self.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE before_{spec.name} AS "
-                f"SELECT rowid AS rid, * FROM main.{spec.name} WHERE {where}"
-            )
+        }
 
-    def _replaced(self, spec: t.TableSpec) -> str:
-        """SQL condition: row `b` of before_<table> has the key of one of the batch's rows."""
-        match = " AND ".join(f"b.{k} = CAST(x.{k} AS {_type(spec, k)})" for k in spec.key)
-        return f"EXISTS (SELECT 1 FROM batch_{spec.name} x WHERE {match})"
-
-    def _replace(self, spec: t.TableSpec) -> None:
-        """The batch's rows replace the table's rows with the same key (as the store upserts)."""
-        self.con.execute(
-            f"DELETE FROM main.{spec.name} WHERE rowid IN "
-            f"(SELECT b.rid FROM before_{spec.name} b WHERE {self._replaced(spec)})"
-        )
-        self._insert_from(spec, f"batch_{spec.name}")
-
-    def _count_change(self, batch: dict[str, pa.Table]) -> None:
+    def _count_change(
+        self,
+        before: dict[str, pa.Table],
+        dead: dict[str, np.ndarray],
+        incoming: dict[str, pa.Table],
+    ) -> None:
         """Retract the touched entities' counters as they were and add them as they become, in
         one query: the old copy runs under a marked account name, so the two copies never meet
         in a join, and its counters come out negated and unmarked."""
-        shadows = []
+        tables = {}
         for spec in ENGINE_TABLES:
-            old = (
-                f"SELECT * EXCLUDE (rid) REPLACE ('{_OLD}' || account AS account) "
-                f"FROM before_{spec.name} b"
+            columns, old = self.tables[spec.name].schema.names, before[spec.name]
+            parts = [incoming[spec.name]] if spec.name in incoming else []
+            if old.num_rows:
+                kept = old.filter(pa.array(~np.isin(old[POSITION].to_numpy(), dead[spec.name])))
+                parts = [_marked_old(old.select(columns)), kept.select(columns), *parts]
+            tables[spec.name] = (
+                pa.concat_tables(parts) if parts else self.tables[spec.name].schema.empty_table()
             )
-            new = f"SELECT * EXCLUDE (rid) FROM before_{spec.name} b"
-            if spec.name in batch:
-                casts = ", ".join(f"CAST({n} AS {_type(spec, n)})" for n in spec.names)
-                new = (
-                    f"{new} WHERE NOT {self._replaced(spec)} UNION ALL "
-                    f"SELECT {casts}, {_entity_key(spec.name)} FROM batch_{spec.name}"
-                )
-            shadows.append(f"{spec.name} AS ({old} UNION ALL {new})")
-        sql = counters_sql(all_intervals_sql(self.policy))
         marked = f"starts_with(account, '{_OLD}')"
-        self.con.execute(
-            f"INSERT INTO counters WITH {', '.join(shadows)} "
-            f"SELECT * REPLACE (CASE WHEN {marked} THEN substr(account, {len(_OLD) + 1}) "
-            f"ELSE account END AS account, CASE WHEN {marked} THEN -delta ELSE delta END AS delta) "
-            f"FROM ({sql})"
-        )
+        with self._registered(tables):
+            self.con.execute(
+                f"INSERT INTO counters "
+                f"SELECT * REPLACE (CASE WHEN {marked} THEN substr(account, {len(_OLD) + 1}) "
+                f"ELSE account END AS account, "
+                f"CASE WHEN {marked} THEN -delta ELSE delta END AS delta) "
+                f"FROM ({counters_sql(all_intervals_sql(self.policy), summed=False)})"
+            )
+
+    @contextmanager
+    def _registered(self, tables: dict[str, pa.Table]) -> Iterator[None]:
+        """`tables` registered on the connection under their names, for the `with` block."""
+        for name, rows in tables.items():
+            self.con.register(name, rows)
+        try:
+            yield
+        finally:
+            for name in tables:
+                self.con.unregister(name)
+
+
+def _joined(columns: Iterable[pa.ChunkedArray]) -> pa.ChunkedArray:
+    """Text columns of several tables as one column (their chunks, not copied)."""
+    return pa.chunked_array([chunk for column in columns for chunk in column.chunks], pa.string())
+
+
+def _replaced(spec: t.TableSpec, before: pa.Table, incoming: pa.Table | None) -> np.ndarray:
+    """Positions of the rows in `before` that a row of `incoming` replaces: the same key.
+
+    Only rows of entities the batch touches are compared (a few hundred), so comparing the key
+    values themselves, in Python, is cheap and exact (entity keys are hashes: they only narrow).
+    """
+    if incoming is None or not before.num_rows:
+        return np.empty(0, dtype=np.int64)
+    near = np.isin(incoming.column(KEY).to_numpy(), before.column(KEY).to_numpy())
+    new_keys = set(_key_values(incoming.filter(pa.array(near)), spec.key))
+    replaced = [key in new_keys for key in _key_values(before, spec.key)]
+    return before.column(POSITION).to_numpy()[np.array(replaced, dtype=bool)]
+
+
+def _key_values(rows: pa.Table, key: tuple[str, ...]) -> Iterator[tuple]:
+    return zip(*(rows.column(k).to_pylist() for k in key), strict=True)

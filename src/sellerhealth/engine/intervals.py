@@ -24,15 +24,19 @@ KEYS = ("account", "marketplace_id", "scope", "metric", "part")
 _KEY_LIST = ", ".join(KEYS)
 
 
-def counters_sql(intervals: str, sign: int = 1) -> str:
-    """The counters (keys, day, delta) of an interval query, summed per key and day."""
+def counters_sql(intervals: str, summed: bool = True) -> str:
+    """The counters (keys, day, delta) of an interval query: each interval gives +weight on its
+    first day and -weight on the day after its last. Summed per key and day unless `summed` is
+    false (a small batch's counters barely share a key and day: summing them costs more than
+    it saves)."""
+    counters = f"""
+        SELECT {_KEY_LIST}, unnest([d_from, d_to + 1]) AS day, unnest([weight, -weight]) AS delta
+        FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0"""
+    if not summed:
+        return counters
     return f"""
-        WITH i AS MATERIALIZED (SELECT * FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0)
-        SELECT {_KEY_LIST}, day, CAST(sum(delta) AS BIGINT) AS delta FROM (
-            SELECT {_KEY_LIST}, d_from AS day, {sign} * weight AS delta FROM i
-            UNION ALL
-            SELECT {_KEY_LIST}, d_to + 1 AS day, {-sign} * weight AS delta FROM i
-        ) GROUP BY ALL HAVING sum(delta) <> 0"""
+        SELECT {_KEY_LIST}, day, CAST(sum(delta) AS BIGINT) AS delta FROM ({counters})
+        GROUP BY ALL HAVING sum(delta) <> 0"""
 
 
 def values_sql(counters: str, first: date, last: date) -> str:
