@@ -97,7 +97,7 @@ def _incremental(data: Path, memory_limit: str, on_disk: bool) -> dict:
     # Large data sets live in memory-mapped files under a memory limit; smaller ones in memory.
     engine = IncrementalEngine(policy, folder if on_disk else None)
     engine.con.execute("SET threads = 2")
-    if on_disk:
+    if on_disk:  # in memory, DuckDB's own default limit: 1 GB would squeeze the counters table
         engine.con.execute(f"SET memory_limit = '{memory_limit}'")
     started = time.perf_counter()
     engine.build_from_parquet(data / "base")

@@ -16,7 +16,6 @@ holds the result equal to a full recompute.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from sellerhealth.engine.intervals import KEYS, counters_sql
 from sellerhealth.engine.rowstore import KEY, POSITION, KeyedRows
 from sellerhealth.engine.series import all_intervals_sql, build_counters, health_series
 from sellerhealth.engine.session import ENGINE_TABLES
+from sellerhealth.engine.slots import Slot, filled
 from sellerhealth.store import tables as t
 
 # The column tying a table's rows to the entity whose intervals they feed.
@@ -42,6 +42,11 @@ _DUCK_TYPES = {"date": "DATE", "bool": "INTEGER", "int": "BIGINT", "real": "DOUB
 _ARROW_TYPES = {"DATE": pa.date32(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
                 "DOUBLE": pa.float64(), "VARCHAR": pa.string()}  # fmt: skip
 _NO_KEYS = np.empty(0, dtype=np.uint64)
+_KEYED = pa.schema([("account", pa.string()), ("id", pa.string()), ("row", pa.int64())])
+_COUNTERS = pa.schema(
+    [*(pa.field(k, pa.string()) for k in KEYS), ("day", pa.date32()), ("delta", pa.int64())]
+)
+FOLD_ROWS = 2_000_000  # batches' counters kept apart (cheap to add to) up to this many rows
 
 
 def _entity(table: str) -> str:
@@ -59,6 +64,18 @@ def _schema(spec: t.TableSpec) -> pa.Schema:
     return pa.schema([*fields, pa.field(KEY, pa.uint64())])
 
 
+def _change_sql(policy: Policy) -> str:
+    """The counters of the rows in the slots, where the old copy of the touched entities has
+    marked accounts (see `_counted_change`): its counters come out negated and unmarked."""
+    marked = f"starts_with(account, '{_OLD}')"
+    return (
+        f"SELECT * REPLACE (CASE WHEN {marked} THEN substr(account, {len(_OLD) + 1}) "
+        f"ELSE account END AS account, "
+        f"CAST(CASE WHEN {marked} THEN -delta ELSE delta END AS BIGINT) AS delta) "
+        f"FROM ({counters_sql(all_intervals_sql(policy), summed=False)})"
+    )
+
+
 def _marked_old(rows: pa.Table) -> pa.Table:
     """`rows` with their accounts marked as the retracted copy (see `_count_change`)."""
     account = pc.binary_join_element_wise(_OLD, rows.column("account"), "")
@@ -67,6 +84,9 @@ def _marked_old(rows: pa.Table) -> pa.Table:
 
 class IncrementalEngine:
     """Tables (`engine.rowstore`) and their counters (DuckDB), in memory unless a folder is given.
+
+    The view `counters` is the counters table and the counters of the batches applied since it
+    was last folded (held apart in memory, so a batch adds to them without a write).
 
     With a folder, the tables are memory-mapped files there and the counters a DuckDB file:
     working storage for data larger than memory (reopening it in another process is not
@@ -84,10 +104,21 @@ class IncrementalEngine:
             spec.name: KeyedRows(_schema(spec), None if folder is None else folder / spec.name)
             for spec in ENGINE_TABLES
         }
-        key_cols = ", ".join(f"{k} VARCHAR" for k in KEYS)
+        # The queries below read the tables through slots: bound once, run on each batch.
+        self.slots = {spec.name: Slot(_schema(spec)) for spec in ENGINE_TABLES}
+        self.slots["keyed"] = Slot(_KEYED)
+        self.pending = Slot(_COUNTERS)
+        for name, slot in [*self.slots.items(), ("pending_counters", self.pending)]:
+            self.con.register(name, slot)
         self.con.execute(
-            f"CREATE TABLE IF NOT EXISTS counters ({key_cols}, day DATE, delta BIGINT)"
+            "CREATE TABLE IF NOT EXISTS folded_counters AS SELECT * FROM pending_counters LIMIT 0"
         )
+        self.con.execute(
+            "CREATE OR REPLACE TEMP VIEW counters AS "
+            "SELECT * FROM folded_counters UNION ALL SELECT * FROM pending_counters"
+        )
+        self._hashing = self.con.sql("SELECT row, hash(account, id) AS k FROM keyed")
+        self._counting = self.con.sql(_change_sql(policy))
 
     def build(self, tables: dict[str, pa.Table]) -> None:
         """Load every table and compute all counters from scratch."""
@@ -104,12 +135,15 @@ class IncrementalEngine:
             self._load(spec, source.to_batches(columns=list(spec.names)) if source else [])
         self.recount()
 
-    def recount(self, into: str = "counters") -> None:
-        """All counters computed afresh from the tables, a slice of accounts per 10M orders."""
+    def recount(self, into: str | None = None) -> None:
+        """All counters computed afresh from the tables, a slice of accounts per 10M orders:
+        the engine's own (by default) or into the table `into`, for a check."""
         live = {name: rows.table() for name, rows in self.tables.items()}
         parts = max(1, -(-live["orders"].num_rows // SLICE))
-        with self._registered(live):
-            build_counters(self.con, self.policy, into, parts)
+        with filled(self.slots, live):
+            build_counters(self.con, self.policy, into or "folded_counters", parts)
+        if into is None:
+            self.pending.parts = []
 
     def apply(self, batch: dict[str, pa.Table]) -> None:
         """Add a batch of new or changed rows, updating only the counters they touch."""
@@ -126,9 +160,11 @@ class IncrementalEngine:
             for spec in ENGINE_TABLES
         }
         chunks = {name: self.tables[name].prepare(rows) for name, rows in incoming.items()}
-        self._count_change(before, dead, incoming)
+        self.pending.parts.append(self._counted_change(before, dead, incoming))
         for name, rows in self.tables.items():
             rows.replace(dead[name], chunks.get(name))
+        if self.pending.num_rows > FOLD_ROWS:
+            self._fold()
 
     def values(
         self,
@@ -141,16 +177,17 @@ class IncrementalEngine:
         )
 
     def compact(self) -> None:
-        """Sum the counters' rows per key and day and merge each table's chunks into one
-        (apply appends to both; this keeps them small)."""
+        """Sum the counters' rows per key and day into the counters table and merge each
+        table's chunks into one (apply appends to both; this keeps them small)."""
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE packed AS SELECT {', '.join(KEYS)}, day, "
             "CAST(sum(delta) AS BIGINT) AS delta FROM counters GROUP BY ALL HAVING sum(delta) <> 0"
         )
         self.con.execute("BEGIN")
-        self.con.execute("DELETE FROM counters")
-        self.con.execute("INSERT INTO counters SELECT * FROM packed")
+        self.con.execute("DELETE FROM folded_counters")
+        self.con.execute("INSERT INTO folded_counters SELECT * FROM packed")
         self.con.execute("COMMIT")
+        self.pending.parts = []
         for rows in self.tables.values():
             rows.merge()
 
@@ -183,8 +220,8 @@ class IncrementalEngine:
             "id": _joined(rows[_entity(name)] for name, rows in typed.items()),
             "row": np.arange(sum(sizes)),
         })  # fmt: skip
-        with self._registered({"keyed": keyed}):
-            found = self.con.sql("SELECT row, hash(account, id) AS k FROM keyed").fetchnumpy()
+        with filled(self.slots, {"keyed": keyed}):
+            found = self._hashing.fetchnumpy()
         keys = np.empty(sum(sizes), dtype=np.uint64)
         keys[found["row"]] = found["k"]  # placed by row number: a query's row order is free
         return {
@@ -194,15 +231,15 @@ class IncrementalEngine:
             )
         }
 
-    def _count_change(
+    def _counted_change(
         self,
         before: dict[str, pa.Table],
         dead: dict[str, np.ndarray],
         incoming: dict[str, pa.Table],
-    ) -> None:
-        """Retract the touched entities' counters as they were and add them as they become, in
-        one query: the old copy runs under a marked account name, so the two copies never meet
-        in a join, and its counters come out negated and unmarked."""
+    ) -> pa.Table:
+        """The counters that retract the touched entities as they were and add them as they
+        become, from one query over both copies: the old copy runs under marked account
+        names, so the two never meet in a join."""
         tables = {}
         for spec in ENGINE_TABLES:
             columns, old = self.tables[spec.name].schema.names, before[spec.name]
@@ -210,29 +247,15 @@ class IncrementalEngine:
             if old.num_rows:
                 kept = old.filter(pa.array(~np.isin(old[POSITION].to_numpy(), dead[spec.name])))
                 parts = [_marked_old(old.select(columns)), kept.select(columns), *parts]
-            tables[spec.name] = (
-                pa.concat_tables(parts) if parts else self.tables[spec.name].schema.empty_table()
-            )
-        marked = f"starts_with(account, '{_OLD}')"
-        with self._registered(tables):
-            self.con.execute(
-                f"INSERT INTO counters "
-                f"SELECT * REPLACE (CASE WHEN {marked} THEN substr(account, {len(_OLD) + 1}) "
-                f"ELSE account END AS account, "
-                f"CASE WHEN {marked} THEN -delta ELSE delta END AS delta) "
-                f"FROM ({counters_sql(all_intervals_sql(self.policy), summed=False)})"
-            )
+            if parts:
+                tables[spec.name] = pa.concat_tables(parts)
+        with filled(self.slots, tables):
+            return self._counting.to_arrow_table().cast(_COUNTERS)
 
-    @contextmanager
-    def _registered(self, tables: dict[str, pa.Table]) -> Iterator[None]:
-        """`tables` registered on the connection under their names, for the `with` block."""
-        for name, rows in tables.items():
-            self.con.register(name, rows)
-        try:
-            yield
-        finally:
-            for name in tables:
-                self.con.unregister(name)
+    def _fold(self) -> None:
+        """Move the batches' counters into the counters table."""
+        self.con.execute("INSERT INTO folded_counters SELECT * FROM pending_counters")
+        self.pending.parts = []
 
 
 def _joined(columns: Iterable[pa.ChunkedArray]) -> pa.ChunkedArray:

@@ -12,7 +12,7 @@ larger than memory (the operating system then keeps only the pages in use).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
@@ -34,7 +34,6 @@ class _Chunk:
     starts: np.ndarray  # (taking from a many-batch table would first concatenate them all)
     sorted_keys: np.ndarray  # the rows' keys, sorted
     order: np.ndarray  # row numbers in key order: sorted_keys[i] is the key of row order[i]
-    seen: np.ndarray  # a bit per key hash slot, set if some row's key falls in it
     live: np.ndarray  # False once the row was replaced by a newer version
 
     @classmethod
@@ -43,18 +42,15 @@ class _Chunk:
         order = np.argsort(keys, kind="stable")
         batches = rows.to_batches()
         starts = np.cumsum([0] + [b.num_rows for b in batches[:-1]])
-        slots = np.zeros(_slots(len(keys)), dtype=bool)
-        slots[keys & np.uint64(len(slots) - 1)] = True
-        seen = np.packbits(slots, bitorder="little")
         live = np.ones(rows.num_rows, dtype=bool)
-        return cls(rows, batches, starts, keys[order], order, seen, live)
+        return cls(rows, batches, starts, keys[order], order, live)
 
     def rows_with(self, keys: np.ndarray) -> np.ndarray:
         """Row numbers of the live rows whose key is one of `keys` (sorted, unique)."""
-        # Most keys of a batch are new: one bit each rules them out before any search.
-        slots = keys & np.uint64(len(self.seen) * 8 - 1)
-        keys = keys[(self.seen[slots >> np.uint64(3)] >> (slots & np.uint64(7))) & 1 == 1]
         first = np.searchsorted(self.sorted_keys, keys, "left")
+        here = first < len(self.sorted_keys)
+        here[here] = self.sorted_keys[first[here]] == keys[here]
+        keys, first = keys[here], first[here]  # the keys this chunk has, and their first rows
         runs = np.searchsorted(self.sorted_keys, keys, "right") - first
         # each key's run of equal keys, flattened: first[j], first[j] + 1, ... for every key j
         run_starts = np.repeat(first - (np.cumsum(runs) - runs), runs)
@@ -81,9 +77,35 @@ def _parts(rows: Rows) -> Iterable[pa.Table]:
     return [rows] if isinstance(rows, pa.Table) else rows
 
 
-def _slots(rows: int) -> int:
-    """Key hash slots for a chunk: a power of two, 8 per row, so 1 in 8 new keys needs a search."""
-    return 1 << max(6, (8 * rows - 1).bit_length())
+class _KeyFilter:
+    """A bit per key hash slot, set when some row's key falls in it: most keys of a batch are
+    new, and one bit rules each of those out before any search. Dead rows keep their bit (it
+    only costs a search), and the bits are redrawn as the table grows (16 slots per row, so
+    about 1 new key in 16 needs a search)."""
+
+    def __init__(self) -> None:
+        self.bits = np.zeros(8, dtype=np.uint8)
+        self.rows = 0
+
+    def maybe_present(self, keys: np.ndarray) -> np.ndarray:
+        slots = keys & np.uint64(len(self.bits) * 8 - 1)
+        return keys[(self.bits[slots >> np.uint64(3)] >> (slots & np.uint64(7))) & 1 == 1]
+
+    def add(self, keys: np.ndarray, every_key: Callable[[], Iterable[np.ndarray]]) -> None:
+        """Remember `keys`; when the table outgrew the bits, redraw them from `every_key()`."""
+        self.rows += len(keys)
+        if self.rows <= len(self.bits):  # a byte per row: still 8 slots per row, at least
+            self._set(keys)
+            return
+        self.bits = np.zeros(1 << max(3, (2 * self.rows - 1).bit_length()), dtype=np.uint8)
+        for part in every_key():
+            self._set(part)
+
+    def _set(self, keys: np.ndarray) -> None:
+        slots = keys & np.uint64(len(self.bits) * 8 - 1)
+        byte, bit = slots >> np.uint64(3), (slots & np.uint64(7)).astype(np.uint8)
+        for b in range(8):  # one bit position at a time, so keys sharing a byte cannot clash
+            self.bits[byte[bit == b]] |= np.uint8(1 << b)
 
 
 def _rebatched(rows: Rows) -> Iterator[pa.RecordBatch]:
@@ -107,6 +129,7 @@ class KeyedRows:
         self.chunks: list[_Chunk] = []
         self._files = count()
         self._none_found = schema.empty_table().append_column(POSITION, pa.array([], pa.int64()))
+        self._filter = _KeyFilter()
 
     @property
     def num_rows(self) -> int:
@@ -115,6 +138,7 @@ class KeyedRows:
     def find(self, keys: np.ndarray) -> pa.Table:
         """The live rows of the given entity keys (sorted, unique), with their positions."""
         found = [self._none_found]
+        keys = self._filter.maybe_present(keys)
         for number, chunk in enumerate(self.chunks):
             rows = chunk.rows_with(keys) if len(keys) else []
             if len(rows):
@@ -134,6 +158,7 @@ class KeyedRows:
             self.chunks[number].live[rows] = False
         if chunk is not None:
             self.chunks.append(chunk)
+            self._filter.add(chunk.sorted_keys, lambda: (c.sorted_keys for c in self.chunks))
         if len(self.chunks) > MAX_CHUNKS:
             self.merge(keep_first=True)
 
