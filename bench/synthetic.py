@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 END = date(2026, 11, 20)
@@ -236,10 +237,11 @@ def next_day_batch(out: Path, orders: int, accounts: int, offset: int = 1) -> No
     per_day = max(1, orders // DAYS)
     write_chunk(out, 0, orders + 10 + (offset - 1) * per_day, per_day, accounts, rng, day, 1)
     # Events dated that day on older orders (of their own accounts): feedback, claims.
-    base = pq.read_table(out.parent.parent / "base" / "orders", columns=["account", "order_id"])
-    rows = pa.array(rng.integers(0, base.num_rows, per_day // 50 + 1))
-    acc = base["account"].take(rows).combine_chunks()
-    old = np.asarray(base["order_id"].take(rows).to_pylist())
+    base = ds.dataset(out.parent.parent / "base" / "orders", format="parquet")
+    rows = pa.array(rng.integers(0, base.count_rows(), per_day // 50 + 1))
+    taken = base.take(rows, columns=["account", "order_id"])  # reads the needed rows only
+    acc = taken["account"].combine_chunks()
+    old = np.asarray(taken["order_id"].to_pylist())
     m = len(old)
     _write(out, "feedback", 1, {
         "account": acc, "order_id": _text(old), "feedback_date": _days(np.full(m, day)),

@@ -29,13 +29,17 @@ def counters_sql(intervals: str, summed: bool = True) -> str:
     first day and -weight on the day after its last. Summed per key and day unless `summed` is
     false (a small batch's counters barely share a key and day: summing them costs more than
     it saves)."""
-    counters = f"""
-        SELECT {_KEY_LIST}, unnest([d_from, d_to + 1]) AS day, unnest([weight, -weight]) AS delta
-        FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0"""
+    intervals = (
+        f"WITH i AS MATERIALIZED (SELECT * FROM ({intervals}) WHERE d_to >= d_from AND weight <> 0)"
+    )
+    ends = f"""
+        SELECT {_KEY_LIST}, d_from AS day, weight AS delta FROM i
+        UNION ALL
+        SELECT {_KEY_LIST}, d_to + 1 AS day, -weight AS delta FROM i"""
     if not summed:
-        return counters
-    return f"""
-        SELECT {_KEY_LIST}, day, CAST(sum(delta) AS BIGINT) AS delta FROM ({counters})
+        return f"{intervals} {ends}"
+    return f"""{intervals}
+        SELECT {_KEY_LIST}, day, CAST(sum(delta) AS BIGINT) AS delta FROM ({ends})
         GROUP BY ALL HAVING sum(delta) <> 0"""
 
 

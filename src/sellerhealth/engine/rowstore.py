@@ -1,4 +1,4 @@
-"""The incremental engine's tables: Arrow rows that can be found by entity key in microseconds.
+"""The incremental engine's tables: Arrow rows that can be found by entity key without a scan.
 
 A day's batch touches a few hundred existing orders among millions. Finding their rows with a
 database scan costs a pass over every table; here each table keeps its rows as a list of Arrow
@@ -35,15 +35,16 @@ class _Chunk:
     sorted_keys: np.ndarray  # the rows' keys, sorted
     order: np.ndarray  # row numbers in key order: sorted_keys[i] is the key of row order[i]
     live: np.ndarray  # False once the row was replaced by a newer version
+    file: Path | None = None  # the file the rows are mapped from, if any
 
     @classmethod
-    def of(cls, rows: pa.Table) -> _Chunk:
+    def of(cls, rows: pa.Table, file: Path | None = None) -> _Chunk:
         keys = rows.column(KEY).to_numpy()
         order = np.argsort(keys, kind="stable")
         batches = rows.to_batches()
         starts = np.cumsum([0] + [b.num_rows for b in batches[:-1]])
         live = np.ones(rows.num_rows, dtype=bool)
-        return cls(rows, batches, starts, keys[order], order, live)
+        return cls(rows, batches, starts, keys[order], order, live, file)
 
     def rows_with(self, keys: np.ndarray) -> np.ndarray:
         """Row numbers of the live rows whose key is one of `keys` (sorted, unique)."""
@@ -148,8 +149,8 @@ class KeyedRows:
 
     def prepare(self, rows: Rows) -> _Chunk | None:
         """A chunk for `rows` (stored and indexed), not yet part of the table."""
-        stored = self._stored(rows)
-        return _Chunk.of(stored) if stored.num_rows else None
+        stored, file = self._stored(rows)
+        return _Chunk.of(stored, file) if stored.num_rows else None
 
     def replace(self, dead: np.ndarray, chunk: _Chunk | None) -> None:
         """Mark the rows at `dead` (positions from `find`) dead and add the prepared chunk."""
@@ -171,18 +172,23 @@ class KeyedRows:
     def merge(self, keep_first: bool = False) -> None:
         """Rewrite the chunks (all, or all but the first, usually the big one) as one."""
         kept, merged = (self.chunks[:1], self.chunks[1:]) if keep_first else ([], self.chunks)
-        rows = pa.concat_tables([self.schema.empty_table()] + [c.live_rows() for c in merged])
-        self.chunks = kept + ([_Chunk.of(self._stored(rows))] if rows.num_rows else [])
+        chunk = self.prepare(pa.concat_tables([self.schema.empty_table()] + [
+            c.live_rows() for c in merged
+        ]))  # fmt: skip
+        self.chunks = kept + ([chunk] if chunk else [])
+        for old in merged:  # a mapped file outlives its unlinking until its last reader is gone
+            if old.file is not None:
+                old.file.unlink(missing_ok=True)
 
-    def _stored(self, rows: Rows) -> pa.Table:
+    def _stored(self, rows: Rows) -> tuple[pa.Table, Path | None]:
         """`rows` as this table keeps them: in memory, or written out (a batch at a time, so a
-        large stream never sits in memory whole) and memory-mapped."""
+        large stream never sits in memory whole) and memory-mapped from the file returned."""
         batches = (b.select(self.schema.names).cast(self.schema) for b in _rebatched(rows))
         if self.folder is None:
-            return pa.Table.from_batches(batches, self.schema)
+            return pa.Table.from_batches(batches, self.schema), None
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{next(self._files):06d}.arrow"
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, self.schema) as writer:
             for batch in batches:
                 writer.write_batch(batch)
-        return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
+        return pa.ipc.open_file(pa.memory_map(str(path))).read_all(), path
