@@ -77,7 +77,7 @@ def _change_sql(policy: Policy) -> str:
 
 
 def _marked_old(rows: pa.Table) -> pa.Table:
-    """`rows` with their accounts marked as the retracted copy (see `_count_change`)."""
+    """`rows` with their accounts marked as the retracted copy (see `_counted_change`)."""
     account = pc.binary_join_element_wise(_OLD, rows.column("account"), "")
     return rows.set_column(rows.schema.get_field_index("account"), "account", account)
 
