@@ -36,6 +36,17 @@ def test_accounts_lists_names_with_program_and_policy(client):
     ]
 
 
+def test_portfolio_judges_every_account_failing_ones_first(client):
+    lines = get(client, "/api/portfolio", as_of=AS_OF)
+    assert [(line["account"], line["status"]) for line in lines] == [
+        (DEMO_ACCOUNT, "BAD"),  # two policy violations in the window
+        (EMPTY_ACCOUNT, "NONE"),  # settings only: nothing to judge yet
+    ]
+    assert {f["metric"] for f in lines[0]["failing"]} == {"policyCompliance"}
+    assert lines[0]["odrOrders"] == 3039
+    assert lines[1]["program"] == "business"
+
+
 def test_report_is_amazons_document_with_the_demo_figures(client):
     document = get(client, f"{BASE}/report", as_of=AS_OF)
     jsonschema.validate(document, SCHEMA)

@@ -1,4 +1,4 @@
-"""Figures out: `report`, `history`, `reconcile`."""
+"""Figures out: `report`, `history`, `portfolio`, `reconcile`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import UsageError
 from sellerhealth.service import metrics
 from sellerhealth.service import report as report_service
+from sellerhealth.service.portfolio import portfolio as portfolio_lines
 
 
 @app.command()
@@ -64,6 +65,25 @@ def history(
     with open_store() as store:
         rows = [row.as_dict() for row in metrics.history(store, account, from_day, to_day, metric)]
     print_rows(rows, fmt, title=f"{account}: {from_day} .. {to_day}")
+
+
+@app.command()
+def portfolio(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+) -> None:
+    """Every account on one day, failing ones first, with the figures that fail (one pass)."""
+    if fmt not in ("table", "json", "csv"):
+        raise UsageError(f"--format: {fmt!r} is not one of: table, json, csv")
+    day = option_day(as_of, "--as-of") or today()
+    with open_store() as store:
+        lines = portfolio_lines(store, day)
+    if fmt == "json":  # the failing figures whole, exact
+        sys.stdout.write(json.dumps([line.as_dict() for line in lines], indent=2) + "\n")
+        return
+    print_rows([line.summary() for line in lines], fmt, title=f"Every account as of {day}")
 
 
 @app.command()

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from sellerhealth.service import forecasts, metrics, shipments, states
+from sellerhealth.service.portfolio import portfolio as portfolio_lines
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
 from sellerhealth.web.app import AccountDep, AsOfDep, AsOfQuery, StoreDep, query_day
@@ -24,6 +25,12 @@ def accounts(store: StoreDep) -> list[Json]:
     """Every account in the store with its policy and seller program."""
     settings = [store.account(name) for name in store.accounts()]
     return [{"account": s.account, "program": s.program, "policy": s.policy} for s in settings]
+
+
+@router.get("/portfolio")
+def portfolio(store: StoreDep, as_of: AsOfDep) -> list[Json]:
+    """Every account on one day, failing ones first, with the figures that fail."""
+    return [line.as_dict() for line in portfolio_lines(store, as_of)]
 
 
 @router.get("/accounts/{account}/report")
