@@ -88,6 +88,17 @@ def test_file_backed_engine_with_folded_counters_equals_full_recompute(tmp_path,
     assert engine.values(FIRST, LAST) == full_recompute(base, batch)
 
 
+def test_an_empty_batch_changes_nothing():
+    base = [r.Order("a", f"o{i}", date(2026, 2, 1), r.Channel.MFN) for i in range(3)]
+    engine = IncrementalEngine(POLICY)
+    engine.build(tables(base))
+    before = engine.values(FIRST, LAST)
+    engine.apply({})
+    engine.apply(tables([]))  # every table present, no rows
+    assert engine.values(FIRST, LAST) == before
+    assert engine.pending.num_rows == 0
+
+
 def test_one_new_negative_feedback_moves_only_its_day_range():
     base = [r.Order("a", f"o{i}", date(2026, 2, 1), r.Channel.MFN) for i in range(10)]
     engine = IncrementalEngine(POLICY)

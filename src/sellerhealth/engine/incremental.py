@@ -148,6 +148,8 @@ class IncrementalEngine:
     def apply(self, batch: dict[str, pa.Table]) -> None:
         """Add a batch of new or changed rows, updating only the counters they touch."""
         incoming = self._normalized({name: rows for name, rows in batch.items() if rows.num_rows})
+        if not incoming:
+            return
         touched: dict[str, list[np.ndarray]] = {}
         for name, rows in incoming.items():
             touched.setdefault(_entity(name), []).append(rows.column(KEY).to_numpy())
