@@ -6,7 +6,9 @@ its feedback, claims, shipments...; a buyer message; a violation):
 
 1. its current rows are found by key in each table (`engine.rowstore`: a binary search, no scan),
 2. the counters of those rows are retracted and the counters of the same rows with the batch's
-   rows in place of theirs (same key, as the store upserts) are added, in one query,
+   rows in place of theirs (same key, as the store upserts) are added, in one query; these
+   counters are kept apart in memory until folded into the counters table (`compact`, or past
+   FOLD_ROWS rows),
 3. the batch's rows replace theirs in the tables.
 
 Reading any day's figures is then the usual prefix sum over the counters. A property test
