@@ -84,7 +84,7 @@ def incremental_file_phase(data: Path, days: int, memory_limit: str) -> dict:
 
 
 def _incremental(data: Path, memory_limit: str, on_disk: bool) -> dict:
-    """Counters maintained by the incremental engine: apply the extra day, check against a
+    """Counters maintained by the incremental engine: apply the extra days, check against a
     recount."""
     from sellerhealth.engine.incremental import IncrementalEngine
     from sellerhealth.engine.intervals import values_sql
