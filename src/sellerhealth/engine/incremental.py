@@ -40,9 +40,9 @@ from sellerhealth.store import tables as t
 _ENTITY_COLUMN = {t.MESSAGES.name: "message_id", t.VIOLATIONS.name: "violation_id"}
 SLICE = 10_000_000  # orders per slice of accounts when counting everything (bounds memory)
 _OLD = "\x00old:"  # marks the retracted copy's accounts inside the one counting query
-_DUCK_TYPES = {"date": "DATE", "bool": "INTEGER", "int": "BIGINT", "real": "DOUBLE"}
-_ARROW_TYPES = {"DATE": pa.date32(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
-                "DOUBLE": pa.float64(), "VARCHAR": pa.string()}  # fmt: skip
+# The engine's column types by the store's (text, ISO dates as the store keeps them, become
+# these; timestamps and JSON stay text).
+_ARROW_TYPES = {"date": pa.date32(), "bool": pa.int32(), "int": pa.int64(), "real": pa.float64()}
 _NO_KEYS = np.empty(0, dtype=np.uint64)
 _KEYED = pa.schema([("account", pa.string()), ("id", pa.string()), ("row", pa.int64())])
 _COUNTERS = pa.schema(
@@ -55,14 +55,9 @@ def _entity(table: str) -> str:
     return _ENTITY_COLUMN.get(table, "order_id")
 
 
-def _type(spec: t.TableSpec, column: str) -> str:
-    kind = next(c.type for c in spec.columns if c.name == column)
-    return _DUCK_TYPES.get(kind, "VARCHAR")
-
-
 def _schema(spec: t.TableSpec) -> pa.Schema:
     """The engine's columns of a table: the store's, typed for counting, and the entity key."""
-    fields = [pa.field(n, _ARROW_TYPES[_type(spec, n)]) for n in spec.names]
+    fields = [pa.field(c.name, _ARROW_TYPES.get(c.type, pa.string())) for c in spec.columns]
     return pa.schema([*fields, pa.field(KEY, pa.uint64())])
 
 
