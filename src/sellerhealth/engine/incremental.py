@@ -101,7 +101,7 @@ class IncrementalEngine:
             spec.name: KeyedRows(_schema(spec), None if folder is None else folder / spec.name)
             for spec in ENGINE_TABLES
         }
-        # The queries below read the tables through slots: bound once, run on each batch.
+        # The queries below read the tables through slots: built once, run on each batch.
         self.slots = {spec.name: Slot(_schema(spec)) for spec in ENGINE_TABLES}
         self.slots["keyed"] = Slot(_KEYED)
         self.pending = Slot(_COUNTERS)

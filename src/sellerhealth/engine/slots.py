@@ -1,8 +1,9 @@
 """Arrow tables that DuckDB reads under a fixed name while their rows change.
 
-A query over slots is bound and planned once and then run again on whatever the slots hold:
-for a day's batch, planning the counting query costs about as much as running it, and
-registering a table under a name costs a catalog change each time.
+A query over slots is built once (its text parsed, its tables registered) and run again on
+whatever the slots hold. For a day's batch that matters: registering ten tables under their
+names costs a catalog change each, and the counting query is 14 KB of SQL. (DuckDB still plans
+the query on every run.)
 """
 
 from __future__ import annotations
