@@ -70,11 +70,15 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def choose_format(value: str | None) -> str:
+def choose_format(value: str | None, allowed: tuple[str, ...] = ("table", "json")) -> str:
+    """`--format` as given (table on a terminal, else json, when not), one of `allowed`."""
     chosen = value or ("table" if sys.stdout.isatty() else "json")
-    if chosen not in ("table", "json"):
-        raise UsageError(f"--format: {chosen!r} is not one of: table, json")
+    if chosen not in allowed:
+        raise UsageError(f"--format: {chosen!r} is not one of: {', '.join(allowed)}")
     return chosen
+
+
+ROW_FORMATS = ("table", "json", "csv")  # what `print_rows` prints
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str, title: str) -> None:

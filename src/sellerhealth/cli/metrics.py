@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from sellerhealth.cli.common import (
+    ROW_FORMATS,
     app,
     choose_format,
     open_store,
@@ -20,7 +21,6 @@ from sellerhealth.cli.common import (
     today,
 )
 from sellerhealth.domain.records import DEFAULT_ACCOUNT
-from sellerhealth.errors import UsageError
 from sellerhealth.service import metrics
 from sellerhealth.service import report as report_service
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
@@ -58,8 +58,7 @@ def history(
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Every metric for every day of a range, each computed as of that day."""
-    if fmt not in ("table", "json", "csv"):
-        raise UsageError(f"--format: {fmt!r} is not one of: table, json, csv")
+    fmt = choose_format(fmt, ROW_FORMATS)
     to_day = option_day(last, "--to") or today()
     from_day = option_day(first, "--from") or to_day - timedelta(days=29)
     with open_store() as store:
@@ -75,8 +74,7 @@ def portfolio(
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Every account on one day, failing ones first, with the figures that fail (one pass)."""
-    if fmt not in ("table", "json", "csv"):
-        raise UsageError(f"--format: {fmt!r} is not one of: table, json, csv")
+    fmt = choose_format(fmt, ROW_FORMATS)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
         lines = portfolio_lines(store, day)

@@ -14,7 +14,16 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sellerhealth.cli.common import app, choose_format, err, open_store, option_day, out, today
+from sellerhealth.cli.common import (
+    ROW_FORMATS,
+    app,
+    choose_format,
+    err,
+    open_store,
+    option_day,
+    out,
+    today,
+)
 from sellerhealth.domain.appeals import Appeal, apply_appeal_update
 from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import InputError, UsageError
@@ -137,9 +146,7 @@ def timeline(
     fmt: Annotated[str | None, typer.Option("--format", help="table, json or csv.")] = None,
 ) -> None:
     """Every state change from the first order to a day, with the rule and its evidence."""
-    chosen = fmt or ("table" if sys.stdout.isatty() else "json")
-    if chosen not in ("table", "json", "csv"):
-        raise UsageError(f"--format: {chosen!r} is not one of: table, json, csv")
+    chosen = choose_format(fmt, ROW_FORMATS)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
         found = states.timeline(store, account, day)
