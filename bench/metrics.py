@@ -50,7 +50,7 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
     """The full computation, straight from the Parquet files: counters, then daily values."""
     import duckdb
 
-    from sellerhealth.engine.incremental import SLICE
+    from sellerhealth.engine.incremental import account_slices
     from sellerhealth.engine.intervals import values_sql
     from sellerhealth.engine.series import build_counters
     from sellerhealth.engine.session import ENGINE_TABLES
@@ -69,7 +69,7 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
         )
     # One slice of the accounts per 10M orders keeps memory under the limit at any size.
     orders = con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
-    build_counters(con, policy, parts=max(1, -(-orders // SLICE)))
+    build_counters(con, policy, parts=account_slices(orders))
     values = con.sql(values_sql("SELECT * FROM counters", first, last)).to_arrow_table()
     engine_s = time.perf_counter() - started
     pq.write_table(values, data / "engine_values.parquet")

@@ -39,6 +39,13 @@ from sellerhealth.store import tables as t
 # The column tying a table's rows to the entity whose intervals they feed.
 _ENTITY_COLUMN = {t.MESSAGES.name: "message_id", t.VIOLATIONS.name: "violation_id"}
 SLICE = 10_000_000  # orders per slice of accounts when counting everything (bounds memory)
+
+
+def account_slices(orders: int) -> int:
+    """How many slices of accounts a full count of `orders` orders takes (one per SLICE)."""
+    return max(1, -(-orders // SLICE))
+
+
 _OLD = "\x00old:"  # marks the retracted copy's accounts inside the one counting query
 # The engine's column types by the store's (text, ISO dates as the store keeps them, become
 # these; timestamps and JSON stay text).
@@ -136,9 +143,9 @@ class IncrementalEngine:
         """All counters computed afresh from the tables, a slice of accounts per 10M orders:
         the engine's own (by default) or into the table `into`, for a check."""
         live = {name: rows.table() for name, rows in self.tables.items()}
-        parts = max(1, -(-live["orders"].num_rows // SLICE))
+        slices = account_slices(live["orders"].num_rows)
         with filled(self.slots, live):
-            build_counters(self.con, self.policy, into or "folded_counters", parts)
+            build_counters(self.con, self.policy, into or "folded_counters", slices)
         if into is None:
             self.pending.parts = []
 
@@ -204,10 +211,10 @@ class IncrementalEngine:
         """The engine's tables among `tables`, with the engine's column types and each row's
         entity key: a 64-bit hash of (account, entity id), cheap to search for, unlike two
         text columns. One query hashes them all (any query costs about a millisecond)."""
-        typed = {
+        typed = {  # the engine's columns and types, less the key computed here
             spec.name: tables[spec.name]
             .select(spec.names)
-            .cast(_schema(spec).remove(len(spec.names)))
+            .cast(self.tables[spec.name].schema.remove(len(spec.names)))
             for spec in ENGINE_TABLES
             if spec.name in tables
         }

@@ -165,20 +165,19 @@ class KeyedRows:
 
     def table(self) -> pa.Table:
         """Every live row, for a full recount."""
-        return pa.concat_tables([self.schema.empty_table()] + [
-            c.live_rows() for c in self.chunks
-        ])  # fmt: skip
+        return self._live_rows(self.chunks)
 
     def merge(self, keep_first: bool = False) -> None:
         """Rewrite the chunks (all, or all but the first, usually the big one) as one."""
         kept, merged = (self.chunks[:1], self.chunks[1:]) if keep_first else ([], self.chunks)
-        chunk = self.prepare(pa.concat_tables([self.schema.empty_table()] + [
-            c.live_rows() for c in merged
-        ]))  # fmt: skip
+        chunk = self.prepare(self._live_rows(merged))
         self.chunks = kept + ([chunk] if chunk else [])
         for old in merged:  # a mapped file outlives its unlinking until its last reader is gone
             if old.file is not None:
                 old.file.unlink(missing_ok=True)
+
+    def _live_rows(self, chunks: list[_Chunk]) -> pa.Table:
+        return pa.concat_tables([self.schema.empty_table(), *(c.live_rows() for c in chunks)])
 
     def _stored(self, rows: Rows) -> tuple[pa.Table, Path | None]:
         """`rows` as this table keeps them: in memory, or written out (a batch at a time, so a
