@@ -53,7 +53,7 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
     from sellerhealth.engine.incremental import account_slices
     from sellerhealth.engine.intervals import values_sql
     from sellerhealth.engine.series import build_counters
-    from sellerhealth.engine.session import ENGINE_TABLES
+    from sellerhealth.store.counters import ENGINE_TABLES
     from sellerhealth.policy_files import load_policy
 
     policy = load_policy()
@@ -89,7 +89,7 @@ def _incremental(data: Path, memory_limit: str, on_disk: bool) -> dict:
     recount."""
     from sellerhealth.engine.incremental import IncrementalEngine
     from sellerhealth.engine.intervals import values_sql
-    from sellerhealth.engine.session import ENGINE_TABLES
+    from sellerhealth.store.counters import ENGINE_TABLES
     from sellerhealth.policy_files import load_policy
 
     policy = load_policy()

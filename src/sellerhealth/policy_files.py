@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from pathlib import Path
 
@@ -38,3 +39,13 @@ def load_policy(name_or_path: str = DEFAULT_POLICY) -> Policy:
     except tomllib.TOMLDecodeError as problem:
         raise PolicyError(str(path), [f"not valid TOML: {problem}"]) from None
     return policy_from_dict(raw, origin=str(path))
+
+
+def policy_digest(name_or_path: str) -> str:
+    """A digest of the policy file's text: kept counters counted under another version of the
+    file are not this version's (see `store.counters`)."""
+    path = policy_path(name_or_path)
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except FileNotFoundError:
+        raise PolicyError(str(path), ["file not found"]) from None

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from sellerhealth.domain.windows import check_day
 from sellerhealth.errors import SellerhealthError, UsageError
 from sellerhealth.ingest.values import parse_day
 from sellerhealth.render import render_report
@@ -61,7 +62,7 @@ def option_day(value: str | None, option: str) -> date | None:
     if value is None:
         return None
     try:
-        return parse_day(value)
+        return check_day(parse_day(value))
     except ValueError as problem:
         raise UsageError(f"{option}: {problem}") from None
 

@@ -40,3 +40,33 @@ class Window:
             "reportingDateFrom": f"{self.first.isoformat()}T00:00:00Z",
             "reportingDateTo": f"{self.last.isoformat()}T23:59:59Z",
         }
+
+
+# The days sellerhealth answers for, and the longest range of days one question may span: a
+# date outside them is a typo, and refusing it beats minutes of work (a choice, recorded in
+# the policy file's [decisions]).
+EARLIEST_DAY = date(1995, 1, 1)  # before Amazon's marketplace existed
+LATEST_DAY = date(2999, 12, 31)
+MAX_RANGE_DAYS = 3660  # ten years of daily figures
+
+
+def check_day(day: date) -> date:
+    """`day` itself, or ValueError naming the limits."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValueError(
+            f"{day} is outside the days sellerhealth answers for ({EARLIEST_DAY} to {LATEST_DAY})"
+        )
+    return day
+
+
+def check_range(first: date, last: date) -> Window:
+    """The window first..last, or ValueError when it is reversed or longer than the limit."""
+    if last < first:
+        raise ValueError(f"the range ends ({last}) before it starts ({first})")
+    window = Window(check_day(first), check_day(last))
+    if window.days > MAX_RANGE_DAYS:
+        raise ValueError(
+            f"{first} .. {last} is {window.days} days; one question spans at most "
+            f"{MAX_RANGE_DAYS} days (ask for a shorter range)"
+        )
+    return window

@@ -24,17 +24,17 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.report import MarketplaceHealth
-from sellerhealth.engine.intervals import KEYS, counters_sql
+from sellerhealth.engine.change import change_sql, marked_old
+from sellerhealth.engine.intervals import KEYS
 from sellerhealth.engine.rowstore import KEY, POSITION, KeyedRows
-from sellerhealth.engine.series import all_intervals_sql, build_counters, health_series
-from sellerhealth.engine.session import ENGINE_TABLES
+from sellerhealth.engine.series import build_counters, health_series
 from sellerhealth.engine.slots import Slot, filled
 from sellerhealth.store import tables as t
+from sellerhealth.store.counters import ENGINE_TABLES
 
 # The column tying a table's rows to the entity whose intervals they feed.
 _ENTITY_COLUMN = {t.MESSAGES.name: "message_id", t.VIOLATIONS.name: "violation_id"}
@@ -46,7 +46,6 @@ def account_slices(orders: int) -> int:
     return max(1, -(-orders // SLICE))
 
 
-_OLD = "\x00old:"  # marks the retracted copy's accounts inside the one counting query
 # The engine's column types by the store's (text, ISO dates as the store keeps them, become
 # these; timestamps and JSON stay text).
 _ARROW_TYPES = {"date": pa.date32(), "bool": pa.int32(), "int": pa.int64(), "real": pa.float64()}
@@ -66,24 +65,6 @@ def _schema(spec: t.TableSpec) -> pa.Schema:
     """The engine's columns of a table: the store's, typed for counting, and the entity key."""
     fields = [pa.field(c.name, _ARROW_TYPES.get(c.type, pa.string())) for c in spec.columns]
     return pa.schema([*fields, pa.field(KEY, pa.uint64())])
-
-
-def _change_sql(policy: Policy) -> str:
-    """The counters of the rows in the slots, where the old copy of the touched entities has
-    marked accounts (see `_counted_change`): its counters come out negated and unmarked."""
-    marked = f"starts_with(account, '{_OLD}')"
-    return (
-        f"SELECT * REPLACE (CASE WHEN {marked} THEN substr(account, {len(_OLD) + 1}) "
-        f"ELSE account END AS account, "
-        f"CAST(CASE WHEN {marked} THEN -delta ELSE delta END AS BIGINT) AS delta) "
-        f"FROM ({counters_sql(all_intervals_sql(policy), summed=False)})"
-    )
-
-
-def _marked_old(rows: pa.Table) -> pa.Table:
-    """`rows` with their accounts marked as the retracted copy (see `_counted_change`)."""
-    account = pc.binary_join_element_wise(_OLD, rows.column("account"), "")
-    return rows.set_column(rows.schema.get_field_index("account"), "account", account)
 
 
 class IncrementalEngine:
@@ -122,7 +103,7 @@ class IncrementalEngine:
             "SELECT * FROM folded_counters UNION ALL SELECT * FROM pending_counters"
         )
         self._hashing = self.con.sql("SELECT row, hash(account, id) AS k FROM keyed")
-        self._counting = self.con.sql(_change_sql(policy))
+        self._counting = self.con.sql(change_sql(policy))
 
     def build(self, tables: dict[str, pa.Table]) -> None:
         """Load every table and compute all counters from scratch."""
@@ -252,7 +233,7 @@ class IncrementalEngine:
             parts = [incoming[spec.name]] if spec.name in incoming else []
             if old.num_rows:
                 kept = old.filter(pa.array(~np.isin(old[POSITION].to_numpy(), dead[spec.name])))
-                parts = [_marked_old(old.select(columns)), kept.select(columns), *parts]
+                parts = [marked_old(old.select(columns)), kept.select(columns), *parts]
             if parts:
                 tables[spec.name] = pa.concat_tables(parts)
         with filled(self.slots, tables):

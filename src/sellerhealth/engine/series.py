@@ -22,14 +22,13 @@ from sellerhealth.domain.records import DEFAULT_MARKETPLACE, Channel
 from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.domain.windows import Window
 from sellerhealth.engine.account import ACCOUNT_WIDE, account_intervals_sql
+from sellerhealth.engine.dense import Values
 from sellerhealth.engine.intervals import counters_sql, values_sql
 from sellerhealth.engine.odr import odr_intervals_sql, odr_metric
-from sellerhealth.engine.session import ENGINE_TABLES
 from sellerhealth.engine.shipping import shipping_intervals_sql
+from sellerhealth.store.counters import ENGINE_TABLES
 
 Parts = dict[str, int]
-# (account, marketplace, scope, metric) -> day -> part -> value
-Values = dict[tuple[str, str, str, str], dict[date, Parts]]
 
 
 def all_intervals_sql(policy: Policy) -> str:
@@ -92,6 +91,19 @@ def health_series(
     counters are computed from the tables registered on `con`.
     """
     values = read_values(con, counters or all_counters_sql(policy), first, last)
+    return healths_of(values, first, last, policy, business_accounts, accounts)
+
+
+def healths_of(
+    values: Values,
+    first: date,
+    last: date,
+    policy: Policy,
+    business_accounts: frozenset[str] = frozenset(),
+    accounts: Iterable[str] | None = None,
+) -> dict[tuple[str, str, date], MarketplaceHealth]:
+    """The metric results of daily values, for each (account, marketplace, day) in first..last:
+    every marketplace an account has values in, or the default one when it has none."""
     markets: dict[str, set[str]] = {account: set() for account in accounts or ()}
     for account, market, _scope, _metric in values:
         found = markets.setdefault(account, set())

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from sellerhealth.store import tables as t
+from sellerhealth.store.counters import ENGINE_TABLES
 from sellerhealth.store.store import Store
-
-ENGINE_TABLES = (
-    t.ORDERS,
-    t.FEEDBACK,
-    t.CLAIMS,
-    t.CLAIM_STATUSES,
-    t.CHARGEBACKS,
-    t.CHARGEBACK_STATUSES,
-    t.SHIPMENTS,
-    t.CANCELLATIONS,
-    t.VIOLATIONS,
-    t.MESSAGES,
-)
 
 
 def engine_for(store: Store, account: str | None = None) -> duckdb.DuckDBPyConnection:

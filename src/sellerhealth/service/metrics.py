@@ -7,12 +7,14 @@ from datetime import date, timedelta
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.history import MetricRow, metric_name, metric_rows
-from sellerhealth.domain.odr import compute_odr
+from sellerhealth.domain.odr import compute_odr, odr_window
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.reconcile import Discrepancy, reconcile
 from sellerhealth.domain.report import MarketplaceHealth
-from sellerhealth.engine.series import health_series
-from sellerhealth.engine.session import engine_for
+from sellerhealth.domain.windows import check_range
+from sellerhealth.engine import kept
+from sellerhealth.engine.dense import Key, Series, values_between
+from sellerhealth.engine.series import healths_of
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy
 from sellerhealth.store.store import Store
@@ -22,47 +24,75 @@ def policy_for(
     store: Store, account: str, policy: Policy | None
 ) -> tuple[r.AccountSettings, Policy]:
     settings = store.account(account)
-    return settings, policy or load_policy(settings.policy)
+    return settings, policy or store.memo(
+        ("policy", settings.policy), lambda: load_policy(settings.policy)
+    )
+
+
+def account_series(
+    store: Store, account: str, policy: Policy | None = None
+) -> tuple[Policy, dict[Key, Series]]:
+    """The account's counter series and the policy they are counted under: the kept ones when
+    they are current (the usual case: every import keeps them), else counted now from the
+    records (an explicit `policy`, or a store whose counters are missing or stale; `sellerhealth
+    rebuild` then makes them current)."""
+    _, own = policy_for(store, account, None)
+    chosen = policy or own
+    if chosen == own:
+        found = store.memo(("kept-series", account), lambda: kept.kept_series(store, account))
+        if found is not None:
+            return chosen, found
+    key = ("counted-series", account, id(chosen))
+    return chosen, store.memo(key, lambda: kept.counted_series(store, account, chosen))
 
 
 def marketplace_health(
     store: Store, settings: r.AccountSettings, as_of: date, policy: Policy
 ) -> list[MarketplaceHealth]:
-    """Every metric for one account per marketplace it sells in, as of `as_of`.
+    """Every metric for one account per marketplace it sells in, as of `as_of`, with the
+    defective order ids of each ODR window as evidence (`defective_ids`)."""
+    _, by_day = health_by_day(store, settings.account, as_of, as_of, policy)
+    return [
+        with_defective_ids(store, settings, health, as_of, policy)
+        for (_, _), health in sorted(by_day.items())
+    ]
 
-    The figures come from the engine; the defective order ids shown as evidence come from the
-    plain rules, which a property test holds equal to the engine.
-    """
-    account = settings.account
-    _, by_day = health_by_day(store, account, as_of, as_of, policy)
-    orders = store.records(r.Order, account)
-    defects = (
-        store.records(r.Feedback, account),
-        store.records(r.Claim, account),
-        store.records(r.Chargeback, account),
-    )
-    healths = []
-    for (marketplace, _), health in sorted(by_day.items()):
-        mine = [o for o in orders if o.marketplace_id == marketplace]
-        evidence = compute_odr(mine, *defects, as_of, policy, settings.is_business)
-        odr = {
-            ch: replace(metric, defective_order_ids=evidence[ch].defective_order_ids)
-            for ch, metric in health.odr.items()
-        }
-        healths.append(replace(health, odr=odr))
-    return healths
+
+def with_defective_ids(
+    store: Store,
+    settings: r.AccountSettings,
+    health: MarketplaceHealth,
+    as_of: date,
+    policy: Policy,
+) -> MarketplaceHealth:
+    """`health` with the ids of the defective orders behind its ODR figures, from the plain
+    rule over the window's orders that have a defect record (an indexed query, not a load of
+    every record; a property test holds the figures equal)."""
+    window = odr_window(as_of, policy)
+    orders, *defects = store.defect_records(settings.account, window.first, window.last)
+    mine = [o for o in orders if o.marketplace_id == health.marketplace_id]
+    evidence = compute_odr(mine, *defects, as_of, policy, settings.is_business)
+    odr = {
+        ch: replace(metric, defective_order_ids=evidence[ch].defective_order_ids)
+        for ch, metric in health.odr.items()
+    }
+    return replace(health, odr=odr)
 
 
 def health_by_day(
     store: Store, account: str, first: date, last: date, policy: Policy | None = None
 ) -> tuple[Policy, dict[tuple[str, date], MarketplaceHealth]]:
     """Every metric of one account for each (marketplace, day) in first..last."""
-    settings, policy = policy_for(store, account, policy)
+    try:
+        check_range(first, last)
+    except ValueError as problem:
+        raise UsageError(str(problem)) from None
+    settings = store.account(account)
+    policy, series = account_series(store, account, policy)
     business = frozenset({account}) if settings.is_business else frozenset()
-    series = health_series(
-        engine_for(store, account), first, last, policy, business, accounts=[account]
-    )
-    return policy, {(market, day): health for (_, market, day), health in series.items()}
+    values = values_between(series.items(), first, last)
+    healths = healths_of(values, first, last, policy, business, accounts=[account])
+    return policy, {(market, day): health for (_, market, day), health in healths.items()}
 
 
 def history(
@@ -70,7 +100,7 @@ def history(
 ) -> list[MetricRow]:
     """Each metric as of each day of the range (time-travel: only what was known that day)."""
     if last < first:
-        raise UsageError(f"--to {last} is before --from {first}")
+        raise UsageError(f"--to {last} is before --from {first}")  # named as the options are
     try:
         wanted = metric_name(metric) if metric else None
     except ValueError as problem:

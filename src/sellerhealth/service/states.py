@@ -25,7 +25,6 @@ from sellerhealth.domain.amazon_report import amazon_statuses
 from sellerhealth.domain.appeals import Appeal, appeal_events, deadlines
 from sellerhealth.domain.compliance import account_health_rating, policy_compliance
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
-from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.domain.states import (
@@ -43,7 +42,7 @@ from sellerhealth.domain.states import (
 )
 from sellerhealth.domain.windows import Window
 from sellerhealth.errors import InputError
-from sellerhealth.service.metrics import health_by_day, policy_for
+from sellerhealth.service.metrics import health_by_day, policy_for, with_defective_ids
 from sellerhealth.store.store import Store
 
 # Ratings from this many stars up are positive feedback (Amazon: 4-5 stars).
@@ -78,21 +77,20 @@ class Replay:
 
 @dataclass(frozen=True)
 class _Records:
-    orders: list[r.Order]
+    """What the replay reads beyond the counters: the orders of the growth window, the
+    feedback (for its share of negatives) and the violations (for the evidence)."""
+
+    early_orders: list[r.Order]
     feedback: list[r.Feedback]
-    claims: list[r.Claim]
-    chargebacks: list[r.Chargeback]
     violations: list[r.Violation]
 
     @classmethod
-    def load(cls, store: Store, account: str) -> _Records:
-        return cls(
-            store.records(r.Order, account),
-            store.records(r.Feedback, account),
-            store.records(r.Claim, account),
-            store.records(r.Chargeback, account),
-            store.records(r.Violation, account),
+    def load(cls, store: Store, account: str, first: date, policy: Policy) -> _Records:
+        last = first + timedelta(days=policy.states.growth_window_days - 1)
+        early = store.records_where(
+            r.Order, account, "purchase_date BETWEEN ? AND ?", (first.isoformat(), last.isoformat())
         )
+        return cls(early, store.records(r.Feedback, account), store.records(r.Violation, account))
 
 
 def first_order_day_or_none(store: Store, account: str, as_of: date) -> date | None:
@@ -131,12 +129,12 @@ def replay_states(
     settings, policy = policy_for(store, account, None)
     first = first_order_day(store, account, last)
     _, by_day = health_by_day(store, account, first, last, policy)
-    records = _Records.load(store, account)
+    records = _Records.load(store, account, first, policy)
     if appeals is None:
         appeals = store.appeals(account)
     events = appeal_events(a for a in appeals if a.opened_on <= last)
     shares = _feedback_shares(records.feedback, first, last, policy)
-    early = _early_orders(records.orders, first, policy)
+    early = _early_orders(records.early_orders, first, policy)
     markets: dict[date, list[MarketplaceHealth]] = {}
     for (_, day), health in sorted(by_day.items()):
         markets.setdefault(day, []).append(health)
@@ -150,7 +148,7 @@ def replay_states(
         before = current
         current, transition = step(current, facts, policy)
         if transition is not None and transition.trigger in _EVIDENCE_IDS:
-            facts = _with_ids(facts, markets.get(day, []), records, settings, policy)
+            facts = _with_ids(store, facts, markets.get(day, []), records, settings, policy)
             current, transition = step(before, facts, policy)
         if transition is not None:
             transitions.append(transition)
@@ -205,31 +203,23 @@ def _facts(
 
 
 def _with_ids(
+    store: Store,
     facts: DayFacts,
     healths: list[MarketplaceHealth],
     records: _Records,
     settings: r.AccountSettings,
     policy: Policy,
 ) -> DayFacts:
-    """The facts with the ids the evidence names: the defective orders (from the plain ODR
-    rule, in the marketplace whose figure was taken), the open violations and the orders with
+    """The facts with the ids the evidence names: the defective orders (in the marketplace
+    whose figure was taken, see `with_defective_ids`), the open violations and the orders with
     negative feedback."""
     day = facts.day
     odr = dict(facts.odr)
     for channel, metric in facts.odr.items():
-        market = next((h.marketplace_id for h in healths if h.odr.get(channel) is metric), None)
-        mine = [o for o in records.orders if o.marketplace_id == market]
-        plain = compute_odr(
-            mine,
-            records.feedback,
-            records.claims,
-            records.chargebacks,
-            day,
-            policy,
-            settings.is_business,
-        )
+        health = next(h for h in healths if h.odr.get(channel) is metric)
+        named = with_defective_ids(store, settings, health, day, policy)
         odr[channel] = dataclasses.replace(
-            metric, defective_order_ids=plain[channel].defective_order_ids
+            metric, defective_order_ids=named.odr[channel].defective_order_ids
         )
     ahr = facts.ahr
     if ahr is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sellerhealth.store import counters
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend
 
@@ -46,6 +47,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             t.ALERTS.ddl(),
             "CREATE INDEX alerts_pending ON alerts (sent_at, created_on)",
         ),
+    ),
+    Migration(
+        4,
+        "kept counters",
+        # Counters of accounts imported before this migration are counted on their next
+        # import or `sellerhealth rebuild`; until then their figures are counted from records.
+        tuple(spec.ddl() for spec in counters.COUNTER_TABLES),
     ),
 )
 

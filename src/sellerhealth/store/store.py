@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.alerts import Alert, dedupe
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
 from sellerhealth.domain.states import AccountState, ReviewKind, Transition
+from sellerhealth.engine import kept
+from sellerhealth.store import counters
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend, open_backend
 from sellerhealth.store.migrations import migrate
@@ -77,24 +80,40 @@ class Store:
         for record in records:
             by_type[type(record)].append(record)
         reports = by_type.pop(r.FeedbackReport, [])
-        with self.backend.transaction():
-            for record_type, batch in by_type.items():
-                spec, extra = t.RECORD_TABLES[record_type]
-                if record_type is r.Feedback and reports:
-                    self._upsert_listed_feedback(batch, max(rep.report_date for rep in reports))
-                else:
-                    self._upsert(spec, (t.row_of(spec, rec, extra) for rec in batch), fields)
-                if record_type is r.Claim:
-                    self._upsert_statuses(t.CLAIM_STATUSES, batch, "claim_date")
-                elif record_type is r.Chargeback:
-                    self._upsert_statuses(t.CHARGEBACK_STATUSES, batch, "chargeback_date")
-                summary.by_table[spec.name] = len(batch)
-                summary.records += len(batch)
-            for report in reports:
-                summary.removed_feedback += self._apply_feedback_report(report)
-            if source is not None:
-                self._log_import(source, summary.records)
+        try:
+            with self.backend.transaction():
+                upkeep = kept.Upkeep.start(self, records, reports)
+                self._write_records(by_type, reports, summary, fields)
+                if source is not None:
+                    self._log_import(source, summary.records)
+                self._cache.clear()  # the counters are counted from what was just written
+                upkeep.finish()
+        finally:
+            self._cache.clear()  # nothing read inside the transaction outlives it
         return summary
+
+    def _write_records(
+        self,
+        by_type: dict[type, list[Any]],
+        reports: list[r.FeedbackReport],
+        summary: ImportSummary,
+        fields: frozenset[str] | None,
+    ) -> None:
+        """Every record where it belongs (inside the import's transaction)."""
+        for record_type, batch in by_type.items():
+            spec, extra = t.RECORD_TABLES[record_type]
+            if record_type is r.Feedback and reports:
+                self._upsert_listed_feedback(batch, max(rep.report_date for rep in reports))
+            else:
+                self._upsert(spec, (t.row_of(spec, rec, extra) for rec in batch), fields)
+            if record_type is r.Claim:
+                self._upsert_statuses(t.CLAIM_STATUSES, batch, "claim_date")
+            elif record_type is r.Chargeback:
+                self._upsert_statuses(t.CHARGEBACK_STATUSES, batch, "chargeback_date")
+            summary.by_table[spec.name] = len(batch)
+            summary.records += len(batch)
+        for report in reports:
+            summary.removed_feedback += self._apply_feedback_report(report)
 
     def _upsert(
         self, spec: t.TableSpec, rows: Iterable[Sequence[Any]], fields: frozenset[str] | None = None
@@ -178,9 +197,13 @@ class Store:
         )
 
     def set_account(self, settings: r.AccountSettings) -> None:
+        """Store an account's settings; a new policy recounts its kept counters, in the same
+        transaction (counters are part of a policy: see `engine.kept`)."""
         self._cache.clear()
         with self.backend.transaction():
             self._upsert(t.ACCOUNTS, [t.row_of(t.ACCOUNTS, settings)])
+            if kept.current(self, settings.account) is None:
+                kept.recount(self, settings.account)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -209,6 +232,7 @@ class Store:
     ) -> dict[str, list[Any]]:
         names = spec.names
         sql = f"SELECT {', '.join(names)} FROM {spec.name} WHERE account = ?"
+        where = where.format(table=spec.name)  # `{table}` in `where` names the table read
         found = self.backend.query(sql + (f" AND {where}" if where else ""), (account, *params))
         columns = zip(*found, strict=True) if found else ([] for _ in names)
         return {
@@ -235,28 +259,77 @@ class Store:
             self._cache[key] = self._load_records(record_type, account)
         return list(self._cache[key])  # the caller's own list; the records are frozen
 
-    def _load_records(self, record_type: type, account: str) -> list[Any]:
+    def records_where(
+        self, record_type: type, account: str, where: str, params: Sequence[Any] = ()
+    ) -> list[Any]:
+        """The account's records of one type whose rows match `where` (SQL over the record's
+        table, named `{table}` in it; claims and chargebacks come with their status history)."""
+        return self._load_records(record_type, account, where, params)
+
+    def defect_records(
+        self, account: str, first: date, last: date
+    ) -> tuple[list[r.Order], list[r.Feedback], list[r.Claim], list[r.Chargeback]]:
+        """The orders purchased first..last that have feedback, a claim or a chargeback, with
+        those records: what names the defective orders of a window, by index, not a scan."""
+        # Probed from each defect row (few) into the orders' key, not the window's orders (many).
+        in_window = (
+            "EXISTS (SELECT 1 FROM orders o WHERE o.account = {table}.account "
+            "AND o.order_id = {table}.order_id AND o.purchase_date BETWEEN ? AND ?)"
+        )
+        window = (first.isoformat(), last.isoformat())
+        defects = [
+            self.records_where(kind, account, in_window, window)
+            for kind in (r.Feedback, r.Claim, r.Chargeback)
+        ]
+        ids = sorted({d.order_id for found in defects for d in found})
+        orders: list[r.Order] = []
+        for start in range(0, len(ids), _IN_LIST):
+            chunk = ids[start : start + _IN_LIST]
+            orders += self.records_where(
+                r.Order, account, f"order_id IN ({', '.join('?' * len(chunk))})", chunk
+            )
+        feedback, claims, chargebacks = defects
+        return orders, feedback, claims, chargebacks
+
+    def _load_records(
+        self, record_type: type, account: str, where: str = "", params: Sequence[Any] = ()
+    ) -> list[Any]:
         if record_type is r.Claim:
-            return self._with_history(t.CLAIMS, t.CLAIM_STATUSES, "claim_date", r.Claim, account)
+            return self._with_history(
+                t.CLAIMS, t.CLAIM_STATUSES, "claim_date", r.Claim, account, where, params
+            )
         if record_type is r.Chargeback:
             return self._with_history(
-                t.CHARGEBACKS, t.CHARGEBACK_STATUSES, "chargeback_date", r.Chargeback, account
+                t.CHARGEBACKS,
+                t.CHARGEBACK_STATUSES,
+                "chargeback_date",
+                r.Chargeback,
+                account,
+                where,
+                params,
             )
         spec, _ = t.RECORD_TABLES[record_type]
-        columns = self._columns(spec, account)
+        columns = self._columns(spec, account, where, params)
         # The table's columns are the record's leading fields, in order: build positionally.
         fields = [f for f in record_type.__dataclass_fields__ if f in columns]
         return [record_type(*row) for row in zip(*(columns[f] for f in fields), strict=True)]
 
     def _with_history(
-        self, spec: t.TableSpec, statuses: t.TableSpec, date_field: str, cls: type, account: str
+        self,
+        spec: t.TableSpec,
+        statuses: t.TableSpec,
+        date_field: str,
+        cls: type,
+        account: str,
+        where: str = "",
+        params: Sequence[Any] = (),
     ) -> list[Any]:
         history: dict[tuple[str, date], list[r.StatusChange]] = defaultdict(list)
-        for row in self.rows(statuses, account):
+        for row in self.rows(statuses, account, where, params):
             key = (row["order_id"], row[date_field])
             history[key].append(r.StatusChange(row["status"], row["effective_date"]))
         out = []
-        for row in self.rows(spec, account):
+        for row in self.rows(spec, account, where, params):
             changes = tuple(
                 sorted(history[(row["order_id"], row[date_field])], key=lambda c: c.effective_date)
             )
@@ -277,18 +350,33 @@ class Store:
         return self._cache[key]
 
     def _load_arrow(self, spec: t.TableSpec, account: str | None) -> pa.Table:
-        names = spec.names
-        sql = f"SELECT {', '.join(names)} FROM {spec.name}"
-        found = self.backend.query(
-            sql + (" WHERE account = ?" if account else ""), (account,) if account else ()
-        )
-        columns = list(zip(*found, strict=True)) if found else [() for _ in names]
-        return pa.table(
-            {
-                name: pa.array(col, type=_ARROW_TYPES[c.type])
-                for name, col, c in zip(names, columns, spec.columns, strict=True)
-            }
-        )
+        sql = f"SELECT {', '.join(spec.names)} FROM {spec.name}"
+        if account is None:
+            return _as_arrow(spec, self.backend.query(sql))
+        return _as_arrow(spec, self.backend.query(sql + " WHERE account = ?", (account,)))
+
+    def entity_rows(self, spec: t.TableSpec, account: str, column: str, ids: set[str]) -> pa.Table:
+        """The account's rows of `spec` whose `column` is one of `ids`, by key lookups (a few
+        thousand) or one pass over the account's rows (more)."""
+        if not ids:
+            return counters.ENGINE_SCHEMAS[spec.name].empty_table()
+        sql = f"SELECT {', '.join(spec.names)} FROM {spec.name} WHERE account = ?"
+        if len(ids) > _LOOKUPS:
+            rows = _as_arrow(spec, self.backend.query(sql, (account,)))
+            return rows.filter(pc.is_in(rows.column(column), pa.array(sorted(ids))))
+        wanted, found = sorted(ids), []
+        for start in range(0, len(wanted), _IN_LIST):
+            chunk = wanted[start : start + _IN_LIST]
+            found += self.backend.query(
+                f"{sql} AND {column} IN ({', '.join('?' * len(chunk))})", (account, *chunk)
+            )
+        return _as_arrow(spec, found)
+
+    def memo(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+        """`load()`, computed once per store object until the next write."""
+        if key not in self._cache:
+            self._cache[key] = load()
+        return self._cache[key]
 
     # --- account states and appeals ----------------------------------------------------
 
@@ -471,12 +559,14 @@ class StoredAlert:
         return channel in self.channels_delivered
 
 
-_ARROW_TYPES = {
-    "text": pa.string(),
-    "int": pa.int64(),
-    "real": pa.float64(),
-    "bool": pa.int8(),
-    "date": pa.string(),
-    "timestamp": pa.string(),
-    "json": pa.string(),
-}
+_LOOKUPS = 4_000  # touched entities up to which their rows are looked up by key
+_IN_LIST = 500  # ids per `IN (...)` lookup
+
+
+def _as_arrow(spec: t.TableSpec, found: list[tuple[Any, ...]]) -> pa.Table:
+    """Stored rows as the engine's Arrow columns (`store.counters.arrow_schema`)."""
+    schema = counters.ENGINE_SCHEMAS.get(spec.name) or counters.arrow_schema(spec)
+    columns = list(zip(*found, strict=True)) if found else [() for _ in spec.names]
+    return pa.table(
+        [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)], schema=schema
+    )

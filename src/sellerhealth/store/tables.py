@@ -21,7 +21,7 @@ from sellerhealth.domain import records as r
 @dataclass(frozen=True, slots=True)
 class Col:
     name: str
-    type: str = "text"  # text | int | real | bool | date | timestamp | json
+    type: str = "text"  # text | int | real | bool | date | timestamp | json | blob
     nullable: bool = True
 
 
@@ -66,6 +66,8 @@ _SQL_TYPES = {
     "date": "TEXT",
     "timestamp": "TEXT",
     "json": "TEXT",
+    # PostgreSQL's binary type; SQLite stores bytes as they are under any type name
+    "blob": "BYTEA",
 }
 
 

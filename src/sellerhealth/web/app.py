@@ -26,6 +26,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sellerhealth import __version__
+from sellerhealth.domain.windows import check_day
 from sellerhealth.errors import SellerhealthError, StoreError, UsageError
 from sellerhealth.ingest.values import parse_day
 from sellerhealth.store.store import Store
@@ -88,7 +89,7 @@ def query_day(value: str | None, name: str) -> date | None:
     if value is None or not value.strip():
         return None
     try:
-        return parse_day(value)
+        return check_day(parse_day(value))
     except ValueError as problem:
         raise HTTPException(422, f"{name}: {problem}") from None
 
