@@ -53,8 +53,8 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
     from sellerhealth.engine.incremental import account_slices
     from sellerhealth.engine.intervals import values_sql
     from sellerhealth.engine.series import build_counters
-    from sellerhealth.store.counters import ENGINE_TABLES
     from sellerhealth.policy_files import load_policy
+    from sellerhealth.store.counters import ENGINE_TABLES
 
     policy = load_policy()
     first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
@@ -89,8 +89,8 @@ def _incremental(data: Path, memory_limit: str, on_disk: bool) -> dict:
     recount."""
     from sellerhealth.engine.incremental import IncrementalEngine
     from sellerhealth.engine.intervals import values_sql
-    from sellerhealth.store.counters import ENGINE_TABLES
     from sellerhealth.policy_files import load_policy
+    from sellerhealth.store.counters import ENGINE_TABLES
 
     policy = load_policy()
     folder = data / "incremental"

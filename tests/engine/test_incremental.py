@@ -22,8 +22,8 @@ from tests.engine.test_odr_engine_equals_rules import (
 from sellerhealth.domain import records as r
 from sellerhealth.engine import incremental as incremental_module
 from sellerhealth.engine.incremental import IncrementalEngine
-from sellerhealth.store.counters import ENGINE_TABLES
 from sellerhealth.policy_files import load_policy
+from sellerhealth.store.counters import ENGINE_TABLES
 from sellerhealth.store.store import Store
 
 POLICY = load_policy()

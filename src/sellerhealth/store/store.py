@@ -82,7 +82,8 @@ class Store:
         reports = by_type.pop(r.FeedbackReport, [])
         try:
             with self.backend.transaction():
-                upkeep = kept.Upkeep.start(self, records, reports)
+                grouped = [record for batch in by_type.values() for record in batch]
+                upkeep = kept.Upkeep.start(self, grouped, reports)
                 self._write_records(by_type, reports, summary, fields)
                 if source is not None:
                     self._log_import(source, summary.records)
@@ -371,6 +372,10 @@ class Store:
                 f"{sql} AND {column} IN ({', '.join('?' * len(chunk))})", (account, *chunk)
             )
         return _as_arrow(spec, found)
+
+    def forget_cached(self) -> None:
+        """Drop what was read (another process, or a recount, changed the store)."""
+        self._cache.clear()
 
     def memo(self, key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
         """`load()`, computed once per store object until the next write."""
