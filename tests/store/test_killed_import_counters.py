@@ -79,3 +79,23 @@ def test_killed_import_leaves_records_and_counters_as_they_were(target, point):
     with Store.open(target) as store:
         assert figures(store) == before
         assert counters.verify(store, ["a"]) == []
+
+
+def test_one_day_values_read_in_the_database_equal_the_series(target):
+    """`values_on` slices each stored series inside SQLite or PostgreSQL; it must give what
+    the series themselves give, before their first day, inside and after their last."""
+    from sellerhealth.engine.dense import day_number
+    from sellerhealth.store.counters import read_series, values_on
+
+    with Store.open(target) as store:
+        store.import_records(BASE)
+        store.import_records([r.Order("b", "x", date(2026, 6, 1), r.Channel.AFN)])
+        for day in (date(2026, 5, 1), date(2026, 5, 20), date(2026, 7, 10), date(2030, 1, 1)):
+            n = day_number(day)
+            want = {
+                key: s.at(n)
+                for account in ("a", "b")
+                for key, s in read_series(store.backend, account).items()
+                if s.at(n)
+            }
+            assert dict(values_on(store.backend, n)) == want, day

@@ -126,10 +126,12 @@ def read_series(backend: Backend, account: str) -> dict[Key, Series]:
 def values_on(backend: Backend, day: int) -> list[tuple[Key, int]]:
     """Every account's nonzero counter values on one day, read inside the database: of each
     series only the 8 bytes of that day (or of its last day, after it) leave the store."""
-    offset = "(CASE WHEN ? > last_day THEN last_day ELSE ? END) - first_day"
+    # PostgreSQL's substr takes INTEGER positions; the day numbers are BIGINT columns.
+    offset = "(CASE WHEN CAST(? AS BIGINT) > last_day THEN last_day ELSE CAST(? AS BIGINT) END)"
+    offset += " - first_day"
     rows = backend.query(
-        f"SELECT {', '.join(_KEY_COLUMNS)}, substr(run, ({offset}) * 8 + 1, 8) "
-        "FROM counter_series WHERE first_day <= ?",
+        f"SELECT {', '.join(_KEY_COLUMNS)}, substr(run, CAST(({offset}) * 8 + 1 AS INTEGER), 8) "
+        "FROM counter_series WHERE first_day <= CAST(? AS BIGINT)",
         (day, day, day),
     )
     out = []
