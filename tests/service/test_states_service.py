@@ -14,10 +14,10 @@ from sellerhealth.domain.appeals import Appeal, AppealOutcome
 from sellerhealth.domain.states import AccountState, ReviewKind, advance, facts_for_day
 from sellerhealth.errors import InputError
 from sellerhealth.service.metrics import policy_for
+from sellerhealth.service.replay import first_order_day
 from sellerhealth.service.states import (
     account_status,
     describe,
-    first_order_day,
     replay_states,
     timeline,
 )

@@ -11,6 +11,7 @@ from sellerhealth.cli.common import account_app, open_store, out, policy_app
 from sellerhealth.domain.records import AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy, policy_path
+from sellerhealth.service import kept_replay
 
 
 @policy_app.command("show")
@@ -61,6 +62,7 @@ def account_set(
             load_policy(policy)  # refuse a policy that does not load
         settings = AccountSettings(account, policy or current.policy, program or current.program)
         store.set_account(settings)
+        kept_replay.refresh(store, settings.account)
     out.print(f"{account}: policy {settings.policy}, program {settings.program}")
 
 

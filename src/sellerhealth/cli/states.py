@@ -28,7 +28,7 @@ from sellerhealth.domain.appeals import Appeal, apply_appeal_update
 from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.render import STATUS_STYLE
-from sellerhealth.service import states
+from sellerhealth.service import kept_replay, states
 from sellerhealth.service.metrics import policy_for
 
 appeal_app = typer.Typer(
@@ -225,6 +225,7 @@ def appeal_open(
             )
         appeal = Appeal(chosen, account, day)
         store.save_appeal(appeal)
+        kept_replay.refresh(store, appeal.account)
         view = _status_or_none(store, account, day)
     out.print(f"opened appeal {chosen} for account {account} on {day}")
     if view is not None and view.deadlines is not None:
@@ -308,6 +309,7 @@ def appeal_update(
         _, policy = policy_for(store, appeal.account, None)
         updated = apply_appeal_update(appeal, policy=policy, **changes)
         store.save_appeal(updated)
+        kept_replay.refresh(store, updated.account)
     out.print(f"appeal {appeal_id}: {updated.status}")
     _print_appeals([updated])
 

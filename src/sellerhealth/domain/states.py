@@ -550,3 +550,12 @@ def replay(
     """Every transition over the days, in order (see `advance` for the final state)."""
     days = list(facts_by_day)
     return advance(days, policy, start)[1] if days or start else []
+
+
+def settle_days(policy: Policy) -> int:
+    """How many days after an account's facts stop changing its state may still change: each
+    timed rule (a review running out, a Plan of Action overdue) fires within its own length,
+    and they can follow one another; twice their sum is a safe bound (a choice, recorded in
+    the policy file's [decisions])."""
+    rules = policy.states
+    return 2 * (rules.review_max_days + rules.plan_of_action_days + rules.growth_window_days)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -29,6 +30,7 @@ from sellerhealth.engine import dense
 from sellerhealth.engine.change import counted_change
 from sellerhealth.policy_files import load_policy, policy_digest
 from sellerhealth.store import counters as c
+from sellerhealth.store.tables import FEEDBACK
 
 if TYPE_CHECKING:
     from sellerhealth.store.store import Store
@@ -101,6 +103,8 @@ class Upkeep:
     touched: dict[str, dict[str, set[str]]]  # account -> entity column -> ids
     before: dict[str, Tables] = field(default_factory=dict)  # accounts counted incrementally
     identities: dict[str, Identity] = field(default_factory=dict)
+    # The first day whose figures the import changed, per account (None: counted afresh).
+    changed_from: dict[str, date | None] = field(default_factory=dict)
 
     @classmethod
     def start(
@@ -128,14 +132,17 @@ class Upkeep:
         for account in self.touched:
             if account not in self.before:
                 recount(self.store, account)
+                self.changed_from[account] = None  # counted afresh: anything may have changed
                 continue
             policy = load_policy(self.identities[account].policy)
-            change = counted_change(
-                policy, self._rows(account), self.before[account], c.ENGINE_SCHEMAS
-            )
+            after = self._rows(account)
+            change = counted_change(policy, after, self.before[account], c.ENGINE_SCHEMAS)
             mine = change.filter(pc.equal(change.column("account"), account))
             changed, emptied = dense.apply(c.read_series(backend, account), mine)
             c.write_series(backend, account, changed, emptied)
+            if changed or emptied:
+                c.bump_version(backend, account)
+                self.changed_from[account] = _first_changed_day(mine, after, self.before[account])
 
     def _rows(self, account: str) -> Tables:
         ids = self.touched[account]
@@ -145,6 +152,17 @@ class Upkeep:
             )
             for spec in c.ENGINE_TABLES
         }
+
+
+def _first_changed_day(change: pa.Table, *copies: Tables) -> date | None:
+    """The first day of the counters' change, or of a touched feedback in either copy of the
+    rows (positive feedback moves no counter, yet it moves the states' feedback share)."""
+    days = [pc.min(change.column("day")).as_py()]
+    for rows in copies:
+        first = pc.min(rows[FEEDBACK.name].column("feedback_date")).as_py()
+        days.append(date.fromisoformat(first) if first else None)
+    found = [day for day in days if day is not None]
+    return min(found) if found else None
 
 
 def _listed_between(store: Store, report: r.FeedbackReport) -> list[str]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sellerhealth.engine import dense, kept
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy
+from sellerhealth.service import kept_replay
 from sellerhealth.store import counters as c
 from sellerhealth.store.store import Store
 
@@ -49,6 +50,7 @@ def rebuild(
         with store.backend.transaction():
             kept.recount(store, account)
         store.forget_cached()
+        kept_replay.refresh(store, account)
         done(account)
         count += 1
     return count

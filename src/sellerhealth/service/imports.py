@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sellerhealth.errors import InputError, RowError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
+from sellerhealth.service import kept_replay
 from sellerhealth.store.store import ImportSource, ImportSummary, Store
 
 
@@ -68,7 +70,19 @@ def import_files(
         outcomes.append(
             ImportOutcome(path, result.kind, result.rows, summary, len(result.rejected), rejects)
         )
+    refresh_replays(store, [outcome.summary for outcome in outcomes])
     return outcomes
+
+
+def refresh_replays(store: Store, summaries: list[ImportSummary]) -> None:
+    """Extend each changed account's kept replay from the first day the imports changed."""
+    changed: dict[str, date | None] = {}
+    for summary in summaries:
+        for account, day in summary.changed_from.items():
+            earlier = changed.get(account, day)
+            changed[account] = None if day is None or earlier is None else min(day, earlier)
+    for account, day in changed.items():
+        kept_replay.refresh(store, account, day)
 
 
 def _file_level_errors(result: ReadResult) -> list[RowError]:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sellerhealth.domain.report import build_report
-from sellerhealth.service import forecasts, states
+from sellerhealth.service import forecasts, replay, states
 from sellerhealth.service.metrics import marketplace_health, policy_for
 from sellerhealth.store.store import Store
 
@@ -21,7 +21,7 @@ def report(
     healths = marketplace_health(store, settings, as_of, policy)
     snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
     snapshot = snapshots[-1] if snapshots else None
-    if states.first_order_day_or_none(store, account, as_of) is None:
+    if replay.first_order_day_or_none(store, account, as_of) is None:
         # Nothing sold yet on that day: every metric is NONE and there is no state to replay
         # nor ODR to forecast.
         return build_report(settings, as_of, policy, healths, snapshot, "NORMAL")

@@ -1,52 +1,31 @@
-"""Account states for one account: replay its history, store it, show where it stands.
+"""Account states for one account: where it stands, every change and why, for a person.
 
-The day's figures come from the engine (`health_series`: every metric for every day of the
-range in one pass); the plain rules run only on the days a rule fires, to put the order and
-violation ids in the evidence. The state machine itself is `domain.states`: the policy's
-transition table, evaluated day by day from the account's first order day.
-
-The negative-feedback share (`negative_feedback` rule) is judged only when the account's
-feedback includes positive ratings (4-5 stars): Amazon's feedback report lists 1-3 star
-feedback only, so from it alone every rating in the window looks negative and the share is
-unknown, not 70%.
+The states themselves are replayed by `service.replay` (from the kept replay of
+`service.kept_replay` when it is current).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from sellerhealth.domain import records as r
 from sellerhealth.domain.amazon_report import amazon_statuses
-from sellerhealth.domain.appeals import Appeal, appeal_events, deadlines
-from sellerhealth.domain.compliance import account_health_rating, policy_compliance
-from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
+from sellerhealth.domain.appeals import Appeal, deadlines
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.domain.states import (
     AccountState,
     Capabilities,
-    DayFacts,
-    FeedbackShare,
     ReviewKind,
     StateSnapshot,
     Transition,
     capabilities,
-    negative_feedback_share,
     state_label,
-    step,
 )
-from sellerhealth.domain.windows import Window
-from sellerhealth.errors import InputError
-from sellerhealth.service.metrics import health_by_day, policy_for, with_defective_ids
+from sellerhealth.service.replay import replay_states
 from sellerhealth.store.store import Store
-
-# Ratings from this many stars up are positive feedback (Amazon: 4-5 stars).
-POSITIVE_MIN_RATING = 4
 
 # Our state in the vocabulary of Amazon's `accountStatuses` (NORMAL, AT_RISK, DEACTIVATED).
 AMAZON_EQUIVALENT = {
@@ -55,228 +34,6 @@ AMAZON_EQUIVALENT = {
     AccountState.SUSPENDED: "AT_RISK",
     AccountState.DEACTIVATED: "DEACTIVATED",
 }
-# Triggers whose evidence names orders or violations: re-run with the plain rules' ids.
-_EVIDENCE_IDS = frozenset({"metric_breach", "violations", "ahr_band", "negative_feedback_share"})
-
-
-# --- Replay ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Replay:
-    """The account's states from its first order day to `last`."""
-
-    account: str
-    policy: Policy
-    first: date
-    last: date
-    final: StateSnapshot
-    transitions: list[Transition]
-    states: dict[date, StateSnapshot] = field(default_factory=dict)  # the days asked for
-
-
-@dataclass(frozen=True)
-class _Records:
-    """What the replay reads beyond the counters: the orders of the growth window, the
-    feedback (for its share of negatives) and the violations (for the evidence)."""
-
-    early_orders: list[r.Order]
-    feedback: list[r.Feedback]
-    violations: list[r.Violation]
-
-    @classmethod
-    def load(cls, store: Store, account: str, first: date, policy: Policy) -> _Records:
-        last = first + timedelta(days=policy.states.growth_window_days - 1)
-        early = store.records_where(
-            r.Order, account, "purchase_date BETWEEN ? AND ?", (first.isoformat(), last.isoformat())
-        )
-        return cls(early, store.records(r.Feedback, account), store.records(r.Violation, account))
-
-
-def first_order_day_or_none(store: Store, account: str, as_of: date) -> date | None:
-    """The account's first order day on or before `as_of`, or None when it had sold nothing."""
-    found = store.backend.query(
-        "SELECT MIN(purchase_date) FROM orders WHERE account = ? AND purchase_date <= ?",
-        (account, as_of.isoformat()),
-    )[0][0]
-    return None if found is None else date.fromisoformat(found)
-
-
-def first_order_day(store: Store, account: str, as_of: date) -> date:
-    """The account's first order day, or InputError when it has no order by `as_of`."""
-    found = first_order_day_or_none(store, account, as_of)
-    if found is None:
-        raise InputError(
-            f"account {account!r} has no order on or before {as_of}: import its orders first "
-            f"(sellerhealth import FILE --account {account}) or pass a later --as-of"
-        )
-    return found
-
-
-def replay_states(
-    store: Store,
-    account: str,
-    last: date,
-    *,
-    appeals: Sequence[Appeal] | None = None,
-    keep: Iterable[date] = (),
-) -> Replay:
-    """Replay the account's states day by day from its first order day to `last`.
-
-    `appeals` default to the stored ones; `keep` names the days whose state to return in
-    `Replay.states`. Nothing is stored (see `account_status` and `timeline`).
-    """
-    settings, policy = policy_for(store, account, None)
-    first = first_order_day(store, account, last)
-    _, by_day = health_by_day(store, account, first, last, policy)
-    records = _Records.load(store, account, first, policy)
-    if appeals is None:
-        appeals = store.appeals(account)
-    events = appeal_events(a for a in appeals if a.opened_on <= last)
-    shares = _feedback_shares(records.feedback, first, last, policy)
-    early = _early_orders(records.early_orders, first, policy)
-    markets: dict[date, list[MarketplaceHealth]] = {}
-    for (_, day), health in sorted(by_day.items()):
-        markets.setdefault(day, []).append(health)
-    wanted = set(keep)
-    current = StateSnapshot(AccountState.HEALTHY, ReviewKind.NONE, first)
-    transitions: list[Transition] = []
-    states: dict[date, StateSnapshot] = {}
-    for offset in range((last - first).days + 1):
-        day = first + timedelta(days=offset)
-        facts = _facts(day, markets.get(day, []), shares, early, first, events.get(day, ()))
-        before = current
-        current, transition = step(current, facts, policy)
-        if transition is not None and transition.trigger in _EVIDENCE_IDS:
-            facts = _with_ids(store, facts, markets.get(day, []), records, settings, policy)
-            current, transition = step(before, facts, policy)
-        if transition is not None:
-            transitions.append(transition)
-        if day in wanted:
-            states[day] = current
-    return Replay(account, policy, first, last, current, transitions, states)
-
-
-def _worst(metrics: Iterable[Any]) -> Any:
-    """Of one metric in several marketplaces, the one that fires first: BAD, then the highest
-    rate (LESS_THAN metrics), then the most items."""
-    found = [m for m in metrics if m is not None]
-    if not found:
-        return None
-    return max(found, key=lambda m: (m.status is Status.BAD, m.rate or 0.0, _items(m)))
-
-
-def _items(metric: OdrMetric | RateMetric) -> int:
-    return metric.order_count if isinstance(metric, OdrMetric) else metric.denominator
-
-
-def _facts(
-    day: date,
-    healths: list[MarketplaceHealth],
-    shares: Mapping[date, FeedbackShare],
-    early: Any,
-    first: date,
-    events: tuple[Any, ...],
-) -> DayFacts:
-    """The day's facts from the engine's figures; several marketplaces give their worst."""
-    if not healths:
-        return DayFacts(day=day, first_order_date=first, early_orders=early(day))
-    odr = {ch: _worst(h.odr.get(ch) for h in healths) for ch in r.Channel}
-    windows = max(len(h.late_shipment) for h in healths)
-    late = tuple(
-        _worst(h.late_shipment[i] for h in healths if i < len(h.late_shipment))
-        for i in range(windows)
-    )
-    ahrs = [h.ahr for h in healths if h.ahr is not None]
-    return DayFacts(
-        day=day,
-        odr={ch: m for ch, m in odr.items() if m is not None},
-        late_shipment=late,
-        cancellation=_worst(h.cancellation for h in healths),
-        ahr=min(ahrs, key=lambda a: a.score) if ahrs else None,
-        compliance=healths[0].compliance,  # account-wide: the same in every marketplace
-        feedback=shares.get(day),
-        first_order_date=first,
-        early_orders=early(day),
-        appeal_events=events,
-    )
-
-
-def _with_ids(
-    store: Store,
-    facts: DayFacts,
-    healths: list[MarketplaceHealth],
-    records: _Records,
-    settings: r.AccountSettings,
-    policy: Policy,
-) -> DayFacts:
-    """The facts with the ids the evidence names: the defective orders (in the marketplace
-    whose figure was taken, see `with_defective_ids`), the open violations and the orders with
-    negative feedback."""
-    day = facts.day
-    odr = dict(facts.odr)
-    for channel, metric in facts.odr.items():
-        health = next(h for h in healths if h.odr.get(channel) is metric)
-        named = with_defective_ids(store, settings, health, day, policy)
-        odr[channel] = dataclasses.replace(
-            metric, defective_order_ids=named.odr[channel].defective_order_ids
-        )
-    ahr = facts.ahr
-    if ahr is not None:
-        counted = account_health_rating((), records.violations, day, policy).violations_counted
-        ahr = dataclasses.replace(ahr, violations_counted=counted)
-    share = facts.feedback
-    if share is not None:
-        share = negative_feedback_share(records.feedback, day, policy)
-    return dataclasses.replace(
-        facts,
-        odr=odr,
-        ahr=ahr,
-        compliance=policy_compliance(records.violations, day, policy),
-        feedback=share,
-    )
-
-
-def _feedback_shares(
-    feedback: Sequence[r.Feedback], first: date, last: date, policy: Policy
-) -> dict[date, FeedbackShare]:
-    """Negative and total feedback in the window of each day, as counts (difference arrays:
-    a feedback is in the window from its date for window_days, until it is removed or struck
-    through). Empty when the feedback has no positive rating (see the module docstring)."""
-    if not any(f.rating >= POSITIVE_MIN_RATING for f in feedback):
-        return {}
-    length = policy.states.negative_feedback_window_days
-    span = (last - first).days + 1
-    total, negative = [0] * (span + 1), [0] * (span + 1)
-    for f in feedback:
-        gone = min(
-            (d for d in (f.removed_date, f.struck_through_date) if d is not None), default=None
-        )
-        end = f.feedback_date + timedelta(days=length - 1)
-        if gone is not None:
-            end = min(end, gone - timedelta(days=1))
-        a, b = max((f.feedback_date - first).days, 0), min((end - first).days, span - 1)
-        if a > b:
-            continue
-        total[a] += 1
-        total[b + 1] -= 1
-        if f.rating <= policy.feedback.negative_max_rating:
-            negative[a] += 1
-            negative[b + 1] -= 1
-    shares, n, bad = {}, 0, 0
-    for offset in range(span):
-        n, bad = n + total[offset], bad + negative[offset]
-        day = first + timedelta(days=offset)
-        shares[day] = FeedbackShare(Window.ending(day, length), bad, n)
-    return shares
-
-
-def _early_orders(orders: Sequence[r.Order], first: date, policy: Policy) -> Any:
-    """day -> orders purchased from the first order day to the end of the growth window, as
-    known on that day (see `domain.states.early_orders`)."""
-    last = first + timedelta(days=policy.states.growth_window_days - 1)
-    days = sorted(o.purchase_date for o in orders if first <= o.purchase_date <= last)
-    return lambda day: bisect_right(days, min(day, last))
 
 
 # --- Status and timeline ---------------------------------------------------------------------

@@ -87,10 +87,24 @@ COUNTER_SERIES = TableSpec(
 )
 COUNTER_SETS = TableSpec(
     "counter_sets",
-    _cols("account:text!", "policy:text!", "digest:text!", "counted_at:timestamp!"),
+    # `version` goes up with every change of the account's counters (see service.kept_replay)
+    _cols("account:text!", "policy:text!", "digest:text!", "version:int!", "counted_at:timestamp!"),
     ("account",),
 )
-COUNTER_TABLES = (COUNTER_SERIES, COUNTER_SETS)
+# The kept replay of each account's states (service.kept_replay): derived, like the counters.
+STATE_REPLAYS = TableSpec(
+    "state_replays",
+    _cols(
+        "account:text!",
+        "stamp:text!",
+        "first_day:date!",
+        "through_day:date!",
+        "checkpoints:json!",
+        "transitions:json!",
+    ),
+    ("account",),
+)
+COUNTER_TABLES = (COUNTER_SERIES, COUNTER_SETS, STATE_REPLAYS)
 _KEY_COLUMNS = COUNTER_SERIES.key
 
 
@@ -164,11 +178,22 @@ def replace_series(
 
 
 def mark_counted(backend: Backend, accounts: Sequence[str], policy: str, digest: str) -> None:
+    """Record that the accounts' counters are counted under `policy` (the file's `digest`)."""
     now = datetime.now(UTC).isoformat()
     backend.executemany(
         COUNTER_SETS.upsert(backend.placeholder),
-        [(account, policy, digest, now) for account in accounts],
+        [(a, policy, digest, counter_version(backend, a) + 1, now) for a in accounts],
     )
+
+
+def counter_version(backend: Backend, account: str) -> int:
+    found = backend.query("SELECT version FROM counter_sets WHERE account = ?", (account,))
+    return int(found[0][0]) if found else 0
+
+
+def bump_version(backend: Backend, account: str) -> None:
+    """The account's counters changed (inside the caller's transaction)."""
+    backend.execute("UPDATE counter_sets SET version = version + 1 WHERE account = ?", (account,))
 
 
 def forget(backend: Backend, account: str) -> None:

@@ -41,6 +41,8 @@ class ImportSummary:
     records: int = 0
     by_table: dict[str, int] = field(default_factory=dict)
     removed_feedback: int = 0
+    # per touched account, the first day whose figures changed (None: anything may have)
+    changed_from: dict[str, date | None] = field(default_factory=dict)
 
 
 class Store:
@@ -89,6 +91,7 @@ class Store:
                     self._log_import(source, summary.records)
                 self._cache.clear()  # the counters are counted from what was just written
                 upkeep.finish()
+                summary.changed_from = upkeep.changed_from
         finally:
             self._cache.clear()  # nothing read inside the transaction outlives it
         return summary

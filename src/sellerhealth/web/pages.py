@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from sellerhealth.service import metrics, shipments, states
+from sellerhealth.service import metrics, replay, shipments
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
 from sellerhealth.web.app import AccountDep, AsOfDep, StoreDep
@@ -32,7 +32,7 @@ def index(store: StoreDep) -> HTMLResponse:
 def account_page(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> HTMLResponse:
     document = build_report(store, account, as_of)
     if "state" not in document["sellerhealth"]:  # nothing sold yet on that day
-        states.first_order_day(store, account, as_of)  # says so, as the CLI does
+        replay.first_order_day(store, account, as_of)  # says so, as the CLI does
     moment = shipments.moment_for(as_of, datetime.now(UTC))
     queue = triage_queue(store, account, as_of)
     flags = shipments.at_risk(store, account, moment)
