@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -71,7 +72,8 @@ class _Chunk:
         return self.rows if self.live.all() else self.rows.filter(pa.array(self.live))
 
 
-Rows = pa.Table | Iterable[pa.Table]  # a table, or a stream of them (e.g. read from files)
+# a table, or a stream of them (e.g. read from files)
+Rows: TypeAlias = pa.Table | Iterable[pa.Table]
 
 
 def _parts(rows: Rows) -> Iterable[pa.Table]:
@@ -141,7 +143,7 @@ class KeyedRows:
         found = [self._none_found]
         keys = self._filter.maybe_present(keys)
         for number, chunk in enumerate(self.chunks):
-            rows = chunk.rows_with(keys) if len(keys) else []
+            rows = chunk.rows_with(keys) if len(keys) else np.empty(0, dtype=np.int64)
             if len(rows):
                 position = pa.array((number << _CHUNK_BITS) | rows)
                 found.append(chunk.take(rows).append_column(POSITION, position))

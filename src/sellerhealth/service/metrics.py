@@ -69,9 +69,11 @@ def with_defective_ids(
     rule over the window's orders that have a defect record (an indexed query, not a load of
     every record; a property test holds the figures equal)."""
     window = odr_window(as_of, policy)
-    orders, *defects = store.defect_records(settings.account, window.first, window.last)
+    orders, feedback, claims, chargebacks = store.defect_records(
+        settings.account, window.first, window.last
+    )
     mine = [o for o in orders if o.marketplace_id == health.marketplace_id]
-    evidence = compute_odr(mine, *defects, as_of, policy, settings.is_business)
+    evidence = compute_odr(mine, feedback, claims, chargebacks, as_of, policy, settings.is_business)
     odr = {
         ch: replace(metric, defective_order_ids=evidence[ch].defective_order_ids)
         for ch, metric in health.odr.items()

@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 from typing import Any
 
 from sellerhealth.domain import records as r
@@ -73,20 +74,27 @@ class Replay:
 
 @dataclass(frozen=True)
 class _Records:
-    """What the replay reads beyond the counters: the orders of the growth window, the
-    feedback (for its share of negatives) and the violations (for the evidence)."""
+    """What the replay reads beyond the counters: the orders of each day of the growth window
+    (counted in the store), the feedback (for its share of negatives) and the violations (for
+    the evidence)."""
 
-    early_orders: list[r.Order]
+    early_orders: dict[date, int]  # purchase day -> orders, from the first order day on
     feedback: list[r.Feedback]
     violations: list[r.Violation]
 
     @classmethod
     def load(cls, store: Store, account: str, first: date, policy: Policy) -> _Records:
         last = first + timedelta(days=policy.states.growth_window_days - 1)
-        early = store.records_where(
-            r.Order, account, "purchase_date BETWEEN ? AND ?", (first.isoformat(), last.isoformat())
+        early = store.backend.query(
+            "SELECT purchase_date, COUNT(*) FROM orders WHERE account = ? "
+            "AND purchase_date BETWEEN ? AND ? GROUP BY purchase_date",
+            (account, first.isoformat(), last.isoformat()),
         )
-        return cls(early, store.records(r.Feedback, account), store.records(r.Violation, account))
+        return cls(
+            {date.fromisoformat(day): count for day, count in early},
+            store.records(r.Feedback, account),
+            store.records(r.Violation, account),
+        )
 
 
 def first_order_day_or_none(store: Store, account: str, as_of: date) -> date | None:
@@ -335,9 +343,12 @@ def _feedback_shares(
     return shares
 
 
-def _early_orders(orders: Sequence[r.Order], first: date, policy: Policy) -> Any:
+def _early_orders(per_day: dict[date, int], first: date, policy: Policy) -> Any:
     """day -> orders purchased from the first order day to the end of the growth window, as
     known on that day (see `domain.states.early_orders`)."""
     last = first + timedelta(days=policy.states.growth_window_days - 1)
-    days = sorted(o.purchase_date for o in orders if first <= o.purchase_date <= last)
-    return lambda day: bisect_right(days, min(day, last))
+    days = sorted(per_day)
+    running = list(accumulate(per_day[day] for day in days))
+    return lambda day: (
+        running[bisect_right(days, min(day, last)) - 1] if days and day >= days[0] else 0
+    )

@@ -134,7 +134,7 @@ def read_series(backend: Backend, account: str) -> dict[Key, Series]:
         f"SELECT {', '.join(_KEY_COLUMNS)}, first_day, run FROM counter_series WHERE account = ?",
         (account,),
     )
-    return {tuple(row[:5]): Series.from_bytes(row[5], bytes(row[6])) for row in rows}  # type: ignore[misc]
+    return {tuple(row[:5]): Series.from_bytes(row[5], bytes(row[6])) for row in rows}
 
 
 def values_on(backend: Backend, day: int) -> list[tuple[Key, int]]:
@@ -153,7 +153,7 @@ def values_on(backend: Backend, day: int) -> list[tuple[Key, int]]:
         value = int.from_bytes(bytes(row[5]), "little", signed=True)
         if value:
             out.append((tuple(row[:5]), value))
-    return out  # type: ignore[return-value]
+    return out
 
 
 def write_series(

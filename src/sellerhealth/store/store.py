@@ -3,6 +3,7 @@ databases. An import is one transaction: all of a file's records land, or none d
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -315,7 +316,7 @@ class Store:
         spec, _ = t.RECORD_TABLES[record_type]
         columns = self._columns(spec, account, where, params)
         # The table's columns are the record's leading fields, in order: build positionally.
-        fields = [f for f in record_type.__dataclass_fields__ if f in columns]
+        fields = [f.name for f in dataclasses.fields(record_type) if f.name in columns]
         return [record_type(*row) for row in zip(*(columns[f] for f in fields), strict=True)]
 
     def _with_history(
@@ -480,7 +481,8 @@ class Store:
 
     def known_cause_keys(self, account: str | None = None) -> set[str]:
         """The cause keys of every stored alert (of one account, when given)."""
-        sql, params = "SELECT cause_key FROM alerts", ()
+        sql = "SELECT cause_key FROM alerts"
+        params: tuple[str, ...] = ()
         if account is not None:
             sql, params = sql + " WHERE account = ?", (account,)
         return {row[0] for row in self.backend.query(sql, params)}
