@@ -9,7 +9,8 @@ a fresh process of the real command line on a fresh embedded store:
 - `sellerhealth report --format json` for that account, as of the file's last day, as a
   command (a new process) and as a running server makes it (in process, median of 5).
 
-Last line: `rows=<int> import_s=<float> rows_per_s=<int> report_s=<float> report_in_process_ms=<int>`.
+Last line: `rows=<int> import_s=<float> rows_per_s=<int> report_s=<float>
+report_in_process_ms=<int>`.
 """
 
 from __future__ import annotations

@@ -112,21 +112,31 @@ def _trimmed(first: int, values: np.ndarray) -> Series | None:
 
 
 def grouped_deltas(counters: pa.Table) -> dict[Key, tuple[np.ndarray, np.ndarray]]:
-    """A counters table (KEYS, day, delta) as each key's day numbers and deltas."""
+    """A counters table (KEYS, day, delta) as each key's day numbers and deltas.
+
+    Sorted by key, a key's rows are one run; the runs' starts are where any key column
+    changes, found column by column (millions of rows, tens of thousands of keys: only the
+    keys are built as Python values)."""
     if not counters.num_rows:
         return {}
     counters = counters.sort_by([(k, "ascending") for k in KEYS])
     days = pc.cast(counters.column("day"), pa.int32()).to_numpy()
     deltas = counters.column("delta").to_numpy()
-    columns = [counters.column(k).to_pylist() for k in KEYS]
-    keys = list(zip(*columns, strict=True))
-    out = {}
-    start = 0
-    for end in range(1, len(keys) + 1):
-        if end == len(keys) or keys[end] != keys[start]:
-            out[keys[start]] = (days[start:end], deltas[start:end])
-            start = end
-    return out
+    n = counters.num_rows
+    changes = np.zeros(n, dtype=bool)
+    changes[0] = True
+    for k in KEYS:
+        column = counters.column(k).combine_chunks()
+        changes[1:] |= pc.not_equal(column.slice(1), column.slice(0, n - 1)).to_numpy(
+            zero_copy_only=False
+        )
+    starts = np.flatnonzero(changes)
+    ends = np.append(starts[1:], n)
+    keys = zip(*(counters.column(k).take(pa.array(starts)).to_pylist() for k in KEYS), strict=True)
+    return {
+        key: (days[start:end], deltas[start:end])
+        for key, start, end in zip(keys, starts, ends, strict=True)
+    }
 
 
 def series_of(counters: pa.Table) -> dict[Key, Series]:

@@ -22,7 +22,7 @@ from typing import Any
 
 from sellerhealth.domain.states import AccountState, ReviewKind, StateSnapshot, Transition
 from sellerhealth.engine import kept
-from sellerhealth.service.metrics import policy_for
+from sellerhealth.service.metrics import policy_for, recounting
 from sellerhealth.service.replay import (
     Replay,
     first_order_day_or_none,
@@ -74,6 +74,8 @@ def load(store: Store, account: str) -> KeptReplay | None:
 
 def from_kept(store: Store, account: str, first: date, last: date) -> Replay | None:
     """The replay up to `last` from the kept one, when it is current (else None)."""
+    if recounting():
+        return None
     found = store.memo(("kept-replay", account), lambda: load(store, account))
     if found is None or found.first != first or found.stamp != stamp(store, account):
         return None

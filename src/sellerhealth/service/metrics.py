@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -29,6 +30,12 @@ def policy_for(
     )
 
 
+def recounting() -> bool:
+    """`SELLERHEALTH_COUNTERS=recount`: count every figure from the records on each question,
+    ignoring the kept counters and replays (for checking them, and for benchmarks)."""
+    return os.environ.get("SELLERHEALTH_COUNTERS", "kept") == "recount"
+
+
 def account_series(
     store: Store, account: str, policy: Policy | None = None
 ) -> tuple[Policy, dict[Key, Series]]:
@@ -38,7 +45,7 @@ def account_series(
     rebuild` then makes them current)."""
     _, own = policy_for(store, account, None)
     chosen = policy or own
-    if chosen == own:
+    if chosen == own and not recounting():
         found = store.memo(("kept-series", account), lambda: kept.kept_series(store, account))
         if found is not None:
             return chosen, found
