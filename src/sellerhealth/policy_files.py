@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
+from sellerhealth.domain.marketplaces import DEFAULT_POLICY
 from sellerhealth.domain.policy import Policy, policy_from_dict
+from sellerhealth.domain.policy_inherit import inherit
 from sellerhealth.errors import PolicyError
 
-DEFAULT_POLICY = "amazon-us-2026"
+__all__ = ["DEFAULT_POLICY", "load_policy", "policy_dirs", "policy_path"]
 
 
 def policy_dirs() -> list[Path]:
@@ -31,10 +34,25 @@ def policy_path(name_or_path: str) -> Path:
 
 def load_policy(name_or_path: str = DEFAULT_POLICY) -> Policy:
     path = policy_path(name_or_path)
+    return policy_from_dict(_resolved(path, ()), origin=str(path))
+
+
+def _resolved(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
+    """The file's tables, with its `inherits` chain merged in (domain.policy_inherit)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PolicyError(str(path), ["file not found"]) from None
     except tomllib.TOMLDecodeError as problem:
         raise PolicyError(str(path), [f"not valid TOML: {problem}"]) from None
-    return policy_from_dict(raw, origin=str(path))
+    meta = raw.get("meta")
+    base_name = meta.get("inherits") if isinstance(meta, dict) else None
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str) or base_name in seen or base_name == path.stem:
+        raise PolicyError(str(path), [f"meta.inherits: {base_name!r} makes a loop or is no name"])
+    base = _resolved(policy_path(base_name), (*seen, path.stem))
+    merged, problems = inherit(raw, base, base_name)
+    if problems:
+        raise PolicyError(str(path), problems)
+    return merged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,29 @@ def test_the_account_marketplace_decides_the_feedback_dates(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert feedback_days(db, "uk") == [date(2017, 1, 3)]  # 3 January, as amazon.co.uk writes it
+
+
+def test_a_uk_seller_is_measured_under_the_eu_rules(tmp_path):
+    """No policy set: the account's orders are on amazon.co.uk, so amazon-eu-2026 applies, and
+    its on-time delivery is the 30-day order rate recommended above 97% (not the US 90%)."""
+    db = tmp_path / "s.db"
+    shipments = tmp_path / "shipments.csv"
+    shipments.write_text(
+        "order_id,ship_confirm_date,tracking_id,tracking_valid,delivered_date,"
+        "promised_delivery_date\n"
+        "202-1000001-1000001,2017-01-03,T1,true,2017-01-06,2017-01-05\n"
+    )
+    assert run(db, "import", DATA / "orders-uk.txt", shipments, "--account", "uk").returncode == 0
+
+    done = run(db, "report", "--account", "uk", "--as-of", "2017-01-20", "--format", "json")
+
+    document = json.loads(done.stdout)
+    assert document["sellerhealth"]["policy"]["name"] == "amazon-eu-2026"
+    (uk,) = [m for m in document["performanceMetrics"] if m["marketplaceId"] == "A1F83G8C2ARO7P"]
+    otdr = uk["onTimeDeliveryRate"]
+    assert otdr["targetValue"] == 0.97
+    assert otdr["reportingDateRange"] == {
+        "reportingDateFrom": "2016-12-12T00:00:00Z",  # 30 days ending 10 days before
+        "reportingDateTo": "2017-01-10T23:59:59Z",
+    }
+    assert (otdr["shipmentCountWithValidTracking"], otdr["onTimeDeliveryCount"]) == (1, 0)

@@ -19,6 +19,7 @@ are listed in the @bizon/amazon-ids package's marketplace table).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -32,6 +33,8 @@ class Marketplace:
     policy: str  # the policy file (policies/) that holds this store's rules
 
 
+DEFAULT_POLICY = "amazon-us-2026"  # an account with no orders yet, or in no known marketplace
+
 # The feedback report's date formats (keys of domain.dates.FORMATS).
 US_DATES, EU_DATES, DE_DATES, JP_DATES, ISO_DATES = (
     "M/D/YY",
@@ -43,9 +46,9 @@ US_DATES, EU_DATES, DE_DATES, JP_DATES, ISO_DATES = (
 
 MARKETPLACES: tuple[Marketplace, ...] = (
     Marketplace("US", "ATVPDKIKX0DER", "amazon.com", "na", US_DATES, "amazon-us-2026"),
-    Marketplace("CA", "A2EUQ1WTGCTBG2", "amazon.ca", "na", EU_DATES, "amazon-us-2026"),
-    Marketplace("MX", "A1AM78C64UM0Y8", "amazon.com.mx", "na", EU_DATES, "amazon-us-2026"),
-    Marketplace("BR", "A2Q3Y263D00KWC", "amazon.com.br", "na", EU_DATES, "amazon-us-2026"),
+    Marketplace("CA", "A2EUQ1WTGCTBG2", "amazon.ca", "na", EU_DATES, "amazon-global-2026"),
+    Marketplace("MX", "A1AM78C64UM0Y8", "amazon.com.mx", "na", EU_DATES, "amazon-global-2026"),
+    Marketplace("BR", "A2Q3Y263D00KWC", "amazon.com.br", "na", EU_DATES, "amazon-global-2026"),
     Marketplace("IE", "A28R8C7NBKEWEA", "amazon.ie", "eu", EU_DATES, "amazon-eu-2026"),
     Marketplace("ES", "A1RKKUPIHCS9HS", "amazon.es", "eu", EU_DATES, "amazon-eu-2026"),
     Marketplace("UK", "A1F83G8C2ARO7P", "amazon.co.uk", "eu", EU_DATES, "amazon-eu-2026"),
@@ -57,15 +60,15 @@ MARKETPLACES: tuple[Marketplace, ...] = (
     Marketplace("SE", "A2NODRKZP88ZB9", "amazon.se", "eu", ISO_DATES, "amazon-eu-2026"),
     Marketplace("PL", "A1C3SOZRARQ6R3", "amazon.pl", "eu", EU_DATES, "amazon-eu-2026"),
     Marketplace("TR", "A33AVAJ2PDY3EV", "amazon.com.tr", "eu", EU_DATES, "amazon-eu-2026"),
-    # Served from the EU region endpoint, but not European stores: the EU rules (invoice
-    # defect rate, EU on-time delivery) are not theirs, so they keep the base policy.
-    Marketplace("ZA", "AE08WJ6YKNBMC", "amazon.co.za", "eu", None, "amazon-us-2026"),
-    Marketplace("EG", "ARBP9OOSHTCHU", "amazon.eg", "eu", EU_DATES, "amazon-us-2026"),
-    Marketplace("SA", "A17E79C6D8DWNP", "amazon.sa", "eu", EU_DATES, "amazon-us-2026"),
-    Marketplace("AE", "A2VIGQ35RCS4UG", "amazon.ae", "eu", EU_DATES, "amazon-us-2026"),
-    Marketplace("IN", "A21TJRUUN4KGV", "amazon.in", "eu", EU_DATES, "amazon-us-2026"),
-    Marketplace("SG", "A19VAU5U5O7RUS", "amazon.sg", "fe", EU_DATES, "amazon-us-2026"),
-    Marketplace("AU", "A39IBJ37TRP1C6", "amazon.com.au", "fe", EU_DATES, "amazon-us-2026"),
+    # Served from the EU region endpoint, but not European stores: the EU-only rules (the
+    # invoice defect rate) are not theirs.
+    Marketplace("ZA", "AE08WJ6YKNBMC", "amazon.co.za", "eu", None, "amazon-global-2026"),
+    Marketplace("EG", "ARBP9OOSHTCHU", "amazon.eg", "eu", EU_DATES, "amazon-global-2026"),
+    Marketplace("SA", "A17E79C6D8DWNP", "amazon.sa", "eu", EU_DATES, "amazon-global-2026"),
+    Marketplace("AE", "A2VIGQ35RCS4UG", "amazon.ae", "eu", EU_DATES, "amazon-global-2026"),
+    Marketplace("IN", "A21TJRUUN4KGV", "amazon.in", "eu", EU_DATES, "amazon-global-2026"),
+    Marketplace("SG", "A19VAU5U5O7RUS", "amazon.sg", "fe", EU_DATES, "amazon-global-2026"),
+    Marketplace("AU", "A39IBJ37TRP1C6", "amazon.com.au", "fe", EU_DATES, "amazon-global-2026"),
     Marketplace("JP", "A1VC38T7YXB528", "amazon.co.jp", "fe", JP_DATES, "amazon-jp-2026"),
 )
 
@@ -96,3 +99,19 @@ def find_marketplace(text: str) -> Marketplace:
             + ", ".join(f"{m.code} ({m.domain})" for m in MARKETPLACES)
         )
     return found
+
+
+def policy_for_account(marketplace_orders: Mapping[str, int]) -> str:
+    """The policy of the marketplace the account has most orders in (DEFAULT_POLICY with none).
+
+    An account is one seller in one marketplace (SPEC 2); one selling in several regions gets
+    the rules of the region most of its orders are in, ties broken by the policy's name.
+    """
+    votes: dict[str, int] = {}
+    for marketplace_id, orders in marketplace_orders.items():
+        found = BY_ID.get(marketplace_id)
+        name = found.policy if found else DEFAULT_POLICY
+        votes[name] = votes.get(name, 0) + orders
+    if not votes:
+        return DEFAULT_POLICY
+    return min(votes, key=lambda name: (-votes[name], name))

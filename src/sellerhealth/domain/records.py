@@ -248,10 +248,14 @@ class FeedbackReport:
 
 @dataclass(frozen=True, slots=True)
 class AccountSettings:
-    """Per-account choices: which policy file applies and which seller program."""
+    """Per-account choices: which policy file applies and which seller program.
+
+    An empty policy means "the policy of the account's marketplace" (policies/ has one per
+    region); `Store.account` resolves it, so readers always see a policy name.
+    """
 
     account: str
-    policy: str = "amazon-us-2026"
+    policy: str = ""
     program: str = "standard"  # "business" for the Amazon Business Seller program
 
     @property

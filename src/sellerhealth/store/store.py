@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import pyarrow as pa
 from sellerhealth.domain import records as r
 from sellerhealth.domain.alerts import Alert, dedupe
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
+from sellerhealth.domain.marketplaces import policy_for_account
 from sellerhealth.domain.states import AccountState, ReviewKind, Transition
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend, open_backend
@@ -188,7 +189,14 @@ class Store:
         rows = self.backend.query(
             "SELECT account, policy, program FROM accounts WHERE account = ?", (name,)
         )
-        return r.AccountSettings(*rows[0]) if rows else r.AccountSettings(name)
+        settings = r.AccountSettings(*rows[0]) if rows else r.AccountSettings(name)
+        if settings.policy:
+            return settings
+        # Not set: the policy of the marketplace the account sells in (issue 14).
+        counts = self.backend.query(
+            "SELECT marketplace_id, COUNT(*) FROM orders WHERE account = ? GROUP BY 1", (name,)
+        )
+        return replace(settings, policy=policy_for_account(dict(counts)))
 
     def accounts(self) -> list[str]:
         """Every account with settings or data."""
