@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from sellerhealth.domain.marketplaces import DEFAULT_POLICY
-from sellerhealth.domain.policy import Policy, policy_from_dict
+from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.policy_inherit import inherit
+from sellerhealth.domain.policy_read import policy_from_dict
 from sellerhealth.errors import PolicyError
 
 __all__ = ["DEFAULT_POLICY", "load_policy", "policy_dirs", "policy_path"]

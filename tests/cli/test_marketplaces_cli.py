@@ -111,3 +111,28 @@ def test_a_uk_seller_is_measured_under_the_eu_rules(tmp_path):
         "reportingDateTo": "2017-01-10T23:59:59Z",
     }
     assert (otdr["shipmentCountWithValidTracking"], otdr["onTimeDeliveryCount"]) == (1, 0)
+
+
+def test_the_report_says_how_many_cancellations_it_could_not_attribute(tmp_path):
+    db = tmp_path / "s.db"
+    orders = tmp_path / "orders.txt"
+    rows = [
+        f"202-000000{i}-0000000\t2017-01-1{i}T10:00:00+00:00\tMerchant\tAmazon.co.uk\t"
+        + ("Cancelled" if i == 0 else "Shipped")
+        for i in range(4)
+    ]
+    orders.write_text(
+        "amazon-order-id\tpurchase-date\tfulfillment-channel\tsales-channel\torder-status\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+    assert run(db, "import", orders, "--account", "uk").returncode == 0
+
+    done = run(db, "report", "--account", "uk", "--as-of", "2017-01-14", "--format", "json")
+
+    document = json.loads(done.stdout)
+    (uk,) = document["performanceMetrics"]
+    pfcr = uk["preFulfillmentCancellationRate"]
+    assert (pfcr["orderCount"], pfcr["cancellationCount"], pfcr["status"]) == (4, 0, "NONE")
+    unknown = document["sellerhealth"]["cancellationsOfUnknownInitiator"]["A1F83G8C2ARO7P"]
+    assert (unknown["count"], unknown["countedAsSeller"]) == (1, False)

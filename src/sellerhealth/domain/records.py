@@ -89,6 +89,11 @@ class Order:
     skus: str | None = None  # the order's SKUs, comma-separated (what-if: "this SKU moves to FBA")
 
 
+def is_cancelled_status(status: str | None) -> bool:
+    """An order status saying it was cancelled (`Cancelled`; the Orders API's `Canceled`)."""
+    return (status or "").strip().lower().startswith("cancel")
+
+
 @dataclass(frozen=True, slots=True)
 class Feedback:
     """Seller feedback on one order (a buyer can leave one per order)."""
