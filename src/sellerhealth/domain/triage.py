@@ -18,6 +18,11 @@ that decided it. How a comment is read:
 - Damage on arrival with no cause is ambiguous (product or transit?) and blocks every ground;
   a packaging cue makes it fulfilment, a product-quality cue makes it product.
 - Customer service whose owner is not said counts as Amazon's only when the comment names Amazon.
+
+Languages: the lexicons hold English, German, French, Spanish, Italian and Japanese phrases
+(Japanese is read character by character, domain.triage_text). Misspellings: a word one typo
+from exactly one lexicon word is read as it, unless it is a real word of a marketplace language
+(`TriageRules.known_words`, from the pyspellchecker word lists).
 """
 
 from __future__ import annotations

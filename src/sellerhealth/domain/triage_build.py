@@ -117,6 +117,7 @@ def rules_from_dict(raw: Mapping[str, Mapping[str, Any]]) -> TriageRules:
         sarcasm=read.phrases(read.table("sarcasm", negations), "phrases", "sarcasm"),
         profanity=_profanity_rules(read),
         personal=_personal_rules(read),
+        vocabulary=frozenset(read.compiler.vocabulary),
     )
     if read.problems:
         raise ValueError("; ".join(read.problems))
@@ -140,6 +141,7 @@ def _profanity_rules(read: _Reader) -> Profanity:
         leet=dict(obfuscation.get("leet", {})),
         masks=frozenset(obfuscation.get("masks", "*")),
         exceptions=read.words(strong, "exceptions", "profanity.strong"),
+        unspaced=tuple(read.strings(strong, "unspaced", "profanity.strong")),
     )
 
 

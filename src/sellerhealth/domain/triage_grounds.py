@@ -29,7 +29,7 @@ def _profane(comment: str, rules: TriageRules) -> tuple[list[str], list[str]]:
         if len(singles) >= 3:
             candidates.append(" ".join(singles))
         singles = []
-    strong: list[str] = []
+    strong: list[str] = [f'"{word}"' for word in p.unspaced if word in comment]
     mild: list[str] = []
     for token in candidates:
         folded = "".join(rules.characters.get(c, c) for c in token.lower())

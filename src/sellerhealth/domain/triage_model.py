@@ -74,6 +74,8 @@ class Profanity:
     leet: Mapping[str, str]
     masks: frozenset[str]
     exceptions: frozenset[str]
+    # Written without spaces between words (Japanese): found anywhere in the comment.
+    unspaced: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,9 @@ class TriageRules:
     sarcasm: tuple[Phrase, ...]
     profanity: Profanity
     personal: PersonalInfo
+    # Every word the lexicons spell out: a comment word one typo away from exactly one of them
+    # is read as that word ("prodcut" as "product", "recieved" as "received").
+    vocabulary: frozenset[str] = frozenset()
+    # Real words of the marketplace languages (from a spelling dictionary): never "corrected",
+    # so the Spanish "perro" is not read as the Italian "perso".
+    known_words: frozenset[str] = frozenset()

@@ -13,7 +13,16 @@ from sellerhealth.domain.triage_model import Phrase, TriageRules
 
 # --- normalisation -----------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"[\w'’]+|(?P<stop>[.!?…]+)|(?P<pause>[,;:()\[\]–—]+|(?<=\s)[-/]+(?=\s))")
+_TOKEN = re.compile(
+    r"[\w'’]+|(?P<stop>[.!?…。！？]+)|(?P<pause>[,;:()\[\]–—、，；：「」（）]+|(?<=\s)[-/]+(?=\s))"
+)
+# Words: runs of a-z and 0-9, and each Japanese or Chinese character on its own (those
+# languages do not separate words with spaces, so a lexicon phrase "壊れ" is read as the
+# characters 壊 れ in a row; NFKD folding has already made half-width kana full-width).
+# French and Italian elide an article or pronoun into the next word ("l'appareil", "s'est",
+# "un'ora", "dell'ordine"): split there, so the lexicons see "appareil" and "ora".
+_ELISION = re.compile(r"(?i)\b(l|d|s|n|j|m|t|c|qu|un|dell|all|nell|sull|dall|quell)'(?=[a-zà-ÿ])")
+_WORD = re.compile(r"[a-z0-9]+|[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SENTENCE, CLAUSE = ".", ","  # boundary words: a phrase never spans one; a `...` gap spans a clause
 _RUNS = re.compile(r"(.)\1{2,}")
 
@@ -23,6 +32,17 @@ def _fold(text: str, characters: Mapping[str, str]) -> str:
     text = "".join(characters.get(c, c) for c in text.lower())
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).replace("'", "")
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+
+
+def fold_words(words: Iterable[str], characters: Mapping[str, str]) -> list[str]:
+    """Many dictionary words folded as comment words are, in one pass over their text (the
+    per-character `_fold` would take seconds for a language's whole word list)."""
+    text = "\n".join(words).lower().translate(str.maketrans(dict(characters)))
+    text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).replace("'", "")
+    return text.split("\n")
 
 
 def _spell(word: str, spelling: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
@@ -73,12 +93,60 @@ def _words(comment: str, rules: TriageRules) -> _Words:
                 words.append(SENTENCE if token.lastgroup == "stop" else CLAUSE)
                 spans.append(token.span())
             continue
-        folded = _fold(token.group().replace("’", "'"), rules.characters)
-        for part in re.findall(r"[a-z0-9]+", folded):
+        folded = _fold(_ELISION.sub(r"\1 ", token.group().replace("’", "'")), rules.characters)
+        for part in _WORD.findall(folded):
             for word in _spell(part, rules.spelling):
-                words.append(word)
+                words.append(_corrected(word, rules))
                 spans.append(token.span())
     return _Words(comment, tuple(words), tuple(spans))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MIN_CORRECTED = 4  # shorter words have too many neighbours one typo away
+
+
+def _corrected(word: str, rules: TriageRules) -> str:
+    """`word`, or the one lexicon word a single typo away (a letter missing, extra, wrong, or
+    two swapped), keeping the first letter. A real word of any marketplace language, a word
+    too short, or one near several lexicon words is left as it is."""
+    vocabulary = rules.vocabulary
+    if (
+        len(word) < MIN_CORRECTED
+        or word in vocabulary
+        or word in rules.known_words
+        or not word.isalpha()
+        or not word.isascii()
+    ):
+        return word
+    near = [w for w in _one_typo(word) if w in vocabulary and w[0] == word[0]]
+    if not near:
+        return word
+    # Several: the one keeping most of the word's beginning, then its length ("brok" is
+    # "broke", not "book"; "dayz" is "days", not "day"); a tie is left as written.
+    ranked = sorted(((_kept(word, w), -abs(len(w) - len(word)), w) for w in near), reverse=True)
+    if len(ranked) > 1 and ranked[0][:2] == ranked[1][:2]:
+        return word
+    return ranked[0][2]
+
+
+def _kept(word: str, other: str) -> int:
+    """How many leading letters `word` and `other` share."""
+    shared = 0
+    for a, b in zip(word, other, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared
+
+
+def _one_typo(word: str) -> set[str]:
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    return {
+        *(a + b[1:] for a, b in splits if b),
+        *(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1),
+        *(a + c + b[1:] for a, b in splits if b for c in _LETTERS),
+        *(a + c + b for a, b in splits for c in _LETTERS),
+    }
 
 
 # --- compiling phrases -------------------------------------------------------------------------
@@ -108,6 +176,7 @@ class _Compiler:
         gap: int,
     ) -> None:
         self.classes, self.characters, self.spelling, self.gap = classes, characters, spelling, gap
+        self.vocabulary: set[str] = set()
 
     def word(self, token: str) -> str:
         if token == "#":
@@ -118,9 +187,11 @@ class _Compiler:
             return self.alternatives(self.classes[token[1:-1]])
         star = token.endswith("*")
         folded = _fold(token.rstrip("*"), self.characters)
-        parts = [p for part in re.findall(r"[a-z0-9]+", folded) for p in self._spelled(part, star)]
+        parts = [p for part in _WORD.findall(folded) for p in self._spelled(part, star)]
         if not parts:
             raise ValueError(f"no word in {token!r}")
+        if not star:
+            self.vocabulary.update(parts)
         return " ".join(_literal(p) for p in parts) + (r"\S*" if star else "")
 
     def _spelled(self, part: str, star: bool) -> tuple[str, ...]:
