@@ -136,3 +136,16 @@ def test_the_report_says_how_many_cancellations_it_could_not_attribute(tmp_path)
     assert (pfcr["orderCount"], pfcr["cancellationCount"], pfcr["status"]) == (4, 0, "NONE")
     unknown = document["sellerhealth"]["cancellationsOfUnknownInitiator"]["A1F83G8C2ARO7P"]
     assert (unknown["count"], unknown["countedAsSeller"]) == (1, False)
+
+
+def test_setting_the_program_keeps_the_policy_following_the_marketplace(tmp_path):
+    db = tmp_path / "s.db"
+    assert run(db, "import", DATA / "orders-uk.txt", "--account", "uk").returncode == 0
+
+    done = run(db, "account", "set", "uk", "--program", "business")
+
+    assert done.returncode == 0, done.stderr
+    assert "uk: policy amazon-eu-2026 (from its marketplace), program business" in done.stdout
+    with Store.open(db) as store:
+        assert store.account("uk", resolve=False).policy == ""  # still unset
+        assert store.account("uk").policy == "amazon-eu-2026"

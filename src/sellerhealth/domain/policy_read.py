@@ -45,7 +45,7 @@ def policy_from_dict(raw: dict[str, Any], origin: str = "<policy>") -> Policy:
 
 
 def _read_meta(table: dict[str, Any], problems: list[str]) -> Meta | None:
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for f in fields(Meta):
         value = table.get(f.name)
         if not isinstance(value, str):
@@ -96,7 +96,7 @@ def _convert(value: Any, expected: Any) -> tuple[Any, str | None]:
     """Check one value against its annotation; return it (lists become tuples) or a problem."""
     if get_origin(expected) is tuple:
         item_type = get_args(expected)[0]
-        if dataclasses.is_dataclass(item_type):
+        if isinstance(item_type, type) and dataclasses.is_dataclass(item_type):
             return _convert_tables(value, item_type)
         if not isinstance(value, list):
             return value, f"expected a list of {item_type.__name__}, got {value!r}"

@@ -25,7 +25,8 @@ class _Reader:
     """Reads the parsed data files, collecting every problem instead of stopping at the first."""
 
     def __init__(self, raw: Mapping[str, Mapping[str, Any]]) -> None:
-        self.raw, self.problems = raw, []
+        self.raw = raw
+        self.problems: list[str] = []
         norm = self.table("normalization")
         self.characters: dict[str, str] = dict(norm.get("characters", {}))
         self.spelling = {

@@ -67,7 +67,9 @@ _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 def _personal(comment: str, rules: TriageRules) -> list[str]:
-    info, found, taken = rules.personal, [], []
+    info = rules.personal
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
 
     def add(kind: str, span: tuple[int, int], text: str) -> None:
         if not any(span[0] < end and start < span[1] for start, end in taken):

@@ -40,7 +40,8 @@ _COMBINING = re.compile(r"[\u0300-\u036f]")
 def fold_words(words: Iterable[str], characters: Mapping[str, str]) -> list[str]:
     """Many dictionary words folded as comment words are, in one pass over their text (the
     per-character `_fold` would take seconds for a language's whole word list)."""
-    text = "\n".join(words).lower().translate(str.maketrans(dict(characters)))
+    table: dict[str, str | int | None] = dict(characters)
+    text = "\n".join(words).lower().translate(str.maketrans(table))
     text = _COMBINING.sub("", unicodedata.normalize("NFKD", text)).replace("'", "")
     return text.split("\n")
 

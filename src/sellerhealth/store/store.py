@@ -185,12 +185,12 @@ class Store:
 
     # --- reading -------------------------------------------------------------------------
 
-    def account(self, name: str) -> r.AccountSettings:
+    def account(self, name: str, resolve: bool = True) -> r.AccountSettings:
         rows = self.backend.query(
             "SELECT account, policy, program FROM accounts WHERE account = ?", (name,)
         )
         settings = r.AccountSettings(*rows[0]) if rows else r.AccountSettings(name)
-        if settings.policy:
+        if settings.policy or not resolve:
             return settings
         # Not set: the policy of the marketplace the account sells in (issue 14).
         counts = self.backend.query(
