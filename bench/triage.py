@@ -3,6 +3,7 @@
     .venv/bin/python bench/triage.py            # the tuning set: the table and the summary line
     .venv/bin/python bench/triage.py --errors   # also every misclassified row, with its reasons
     .venv/bin/python bench/triage.py --heldout  # the held-out set, per label and per language
+    python bench/triage.py --heldout --embeddings  # with the optional embedding second opinion
 
 Two sets: tests/data/triage_labeled.csv is the set the rules are tuned on;
 tests/data/triage_heldout.csv (324 comments, 54 in each of en, de, fr, es, it, ja, with
@@ -39,8 +40,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sellerhealth.domain.records import Channel  # noqa: E402
-from sellerhealth.domain.triage import Verdict, classify  # noqa: E402
+from sellerhealth.domain.triage import Classification, Verdict, classify  # noqa: E402
+from sellerhealth.domain.triage_neighbours import Neighbours, second_opinion  # noqa: E402
 from sellerhealth.ingest.triage_rules import load_triage_rules  # noqa: E402
+from sellerhealth.triage_embeddings import THRESHOLD, EmbeddingNeighbours  # noqa: E402
 
 LABELED = ROOT / "tests" / "data" / "triage_labeled.csv"
 HELDOUT = ROOT / "tests" / "data" / "triage_heldout.csv"
@@ -51,13 +54,18 @@ def load_rows(path: Path = LABELED) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def predict(rows: list[dict[str, str]]) -> list[tuple[dict[str, str], object]]:
+def predict(
+    rows: list[dict[str, str]], neighbours: Neighbours | None = None
+) -> list[tuple[dict[str, str], Classification]]:
     rules = load_triage_rules()
     out = []
     for row in rows:
         channel = Channel(row["channel"]) if row["channel"] else None
         on_time = row["buy_shipping_on_time"].strip().lower() == "true"
-        out.append((row, classify(row["comment"], int(row["rating"]), channel, on_time, rules)))
+        found = classify(row["comment"], int(row["rating"]), channel, on_time, rules)
+        if neighbours is not None:
+            found = second_opinion(found, row["comment"], channel, neighbours, THRESHOLD)
+        out.append((row, found))
     return out
 
 
@@ -79,11 +87,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--errors", action="store_true", help="list misclassified rows")
     parser.add_argument("--data", type=Path, default=None, help="labeled CSV")
     parser.add_argument("--heldout", action="store_true", help="the held-out set, by language")
+    parser.add_argument(
+        "--embeddings",
+        action="store_true",
+        help="add the optional sentence-embedding second opinion (the embeddings extra)",
+    )
     args = parser.parse_args(argv)
     args.data = args.data or (HELDOUT if args.heldout else LABELED)
     rows = load_rows(args.data)
+    neighbours = EmbeddingNeighbours() if args.embeddings else None
     started = time.perf_counter()
-    results = predict(rows)
+    results = predict(rows, neighbours)
     elapsed = time.perf_counter() - started
     pairs = [(row["label"], str(c.verdict)) for row, c in results]
     table = scores(pairs)
