@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tomllib
 from pathlib import Path
+from typing import Any
 
-from sellerhealth.domain.policy import Policy, policy_from_dict
+from sellerhealth.domain.marketplaces import DEFAULT_POLICY
+from sellerhealth.domain.policy import Policy
+from sellerhealth.domain.policy_inherit import inherit
+from sellerhealth.domain.policy_read import policy_from_dict
 from sellerhealth.errors import PolicyError
 
-DEFAULT_POLICY = "amazon-us-2026"
+__all__ = ["DEFAULT_POLICY", "load_policy", "policy_digest", "policy_dirs", "policy_path"]
 
 
 def policy_dirs() -> list[Path]:
@@ -32,20 +37,34 @@ def policy_path(name_or_path: str) -> Path:
 
 def load_policy(name_or_path: str = DEFAULT_POLICY) -> Policy:
     path = policy_path(name_or_path)
+    return policy_from_dict(_resolved(path, ()), origin=str(path))
+
+
+def _resolved(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
+    """The file's tables, with its `inherits` chain merged in (domain.policy_inherit)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PolicyError(str(path), ["file not found"]) from None
     except tomllib.TOMLDecodeError as problem:
         raise PolicyError(str(path), [f"not valid TOML: {problem}"]) from None
-    return policy_from_dict(raw, origin=str(path))
+    meta = raw.get("meta")
+    base_name = meta.get("inherits") if isinstance(meta, dict) else None
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str) or base_name in seen or base_name == path.stem:
+        raise PolicyError(str(path), [f"meta.inherits: {base_name!r} makes a loop or is no name"])
+    base = _resolved(policy_path(base_name), (*seen, path.stem))
+    merged, problems = inherit(raw, base, base_name)
+    if problems:
+        raise PolicyError(str(path), problems)
+    return merged
 
 
 def policy_digest(name_or_path: str) -> str:
-    """A digest of the policy file's text: kept counters counted under another version of the
-    file are not this version's (see `store.counters`)."""
+    """A digest of the policy as read (its file with the files it inherits from): kept
+    counters counted under another version of it are not this version's (see
+    `store.counters`)."""
     path = policy_path(name_or_path)
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    except FileNotFoundError:
-        raise PolicyError(str(path), ["file not found"]) from None
+    text = json.dumps(_resolved(path, ()), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -154,4 +154,10 @@ def render_report(document: dict[str, Any], console: Console) -> None:
                 f"{_pct(warning.get('target'))} from {warning.get('day')} "
                 f"(probability {warning.get('probability', 0):.0%})[/bold red]"
             )
+    for marketplace, unknown in (meta.get("cancellationsOfUnknownInitiator") or {}).items():
+        how = "counted as the seller's" if unknown["countedAsSeller"] else "not in the rate"
+        console.print(
+            f"[yellow]{marketplace}: {unknown['count']} cancelled MFN orders with no record of "
+            f"who cancelled them ({how}); import a cancellations file to attribute them[/yellow]"
+        )
     console.print(f"[dim]{meta['ahrNote']}[/dim]")

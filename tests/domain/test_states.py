@@ -13,7 +13,8 @@ from sellerhealth.domain import records as r
 from sellerhealth.domain.appeals import Appeal, AppealOutcome, appeal_events
 from sellerhealth.domain.compliance import account_health_rating, policy_compliance
 from sellerhealth.domain.odr import compute_odr
-from sellerhealth.domain.policy import TRIGGER_PARAMS, policy_from_dict
+from sellerhealth.domain.policy import TRIGGER_PARAMS
+from sellerhealth.domain.policy_read import policy_from_dict
 from sellerhealth.domain.states import (
     CAPABILITY_NAMES,
     TRIGGERS,

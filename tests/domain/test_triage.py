@@ -353,10 +353,26 @@ def raw_rules() -> dict:
 
 def test_a_misspelling_added_to_the_data_is_understood():
     raw = raw_rules()
-    before = classify("pakkage nevr kame", 1, AFN, False, rules_from_dict(raw))
-    raw["normalization"]["spelling"] |= {"pakkage": "package", "kame": "came"}
-    after = classify("pakkage nevr kame", 1, AFN, False, rules_from_dict(raw))
+    # Two typos away from "package": beyond the automatic correction, so it takes an entry.
+    before = classify("pakkaje nevr kame", 1, AFN, False, rules_from_dict(raw))
+    raw["normalization"]["spelling"] |= {"pakkaje": "package", "kame": "came"}
+    after = classify("pakkaje nevr kame", 1, AFN, False, rules_from_dict(raw))
     assert (before.verdict, after.verdict) == (Verdict.NEITHER, Verdict.STRIKE_THROUGH)
+
+
+def test_one_typo_from_a_lexicon_word_is_read_as_that_word(rules):
+    # "Prodcut" (swapped), "dayz" (wrong letter), "quailty" (swapped): no spelling entries.
+    result = triage(rules, "Prodcut stoped workng after 2 dayz, quailty is horible", AFN)
+    assert result.verdict == Verdict.REMOVABLE
+
+
+def test_a_real_word_of_another_language_is_not_corrected(rules):
+    # The Spanish "perro" (dog) is one letter from the Italian "perso" (lost): not corrected,
+    # so a product complaint about the dog chewing it is not made a lost parcel.
+    from sellerhealth.domain.triage_text import _words
+
+    assert "perro" in _words("mi perro lo rompió", rules).words
+    assert "perso" in _words("mi pacco e perrso", rules).words
 
 
 def test_broken_rules_are_reported_all_at_once():

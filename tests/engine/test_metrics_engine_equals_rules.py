@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -42,6 +43,7 @@ orders = st.lists(
         units=st.integers(1, 3),
         latest_ship_date=maybe_day,
         category=st.sampled_from([None, "toys", "books"]),
+        order_status=st.sampled_from([None, "Shipped", "Cancelled", "Canceled"]),
     ),
     max_size=20,
     unique_by=lambda o: o.order_id,
@@ -94,19 +96,23 @@ def messages(draw):
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(orders, shipments, cancellations, violations, messages(), st.booleans())
+@given(orders, shipments, cancellations, violations, messages(), st.booleans(), st.booleans())
 def test_engine_equals_plain_rules(
-    orders, shipments, cancellations, violations, messages, business
+    orders, shipments, cancellations, violations, messages, business, count_unknown
 ):
+    # Either way of counting cancellations whose initiator is unknown (issue 14).
+    policy = replace(
+        POLICY, cancellation=replace(POLICY.cancellation, count_unknown_initiator=count_unknown)
+    )
     records = [*orders, *shipments, *cancellations, *violations, *messages]
     accounts = frozenset({"a"}) if business else frozenset()
     with Store.open(":memory:") as store:
         store.import_records(records)
         series = health_series(
-            engine_for(store), FIRST_DAY, LAST_DAY, POLICY, accounts, accounts=["a"]
+            engine_for(store), FIRST_DAY, LAST_DAY, policy, accounts, accounts=["a"]
         )
     for (_, _, as_of), got in series.items():
-        p = POLICY
+        p = policy
         assert list(got.late_shipment) == late_shipment(
             orders, shipments, as_of, p, is_business=business
         )

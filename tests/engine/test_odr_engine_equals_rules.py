@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,14 @@ order_ids = st.sampled_from([f"o{i}" for i in range(25)])
 
 def orders_strategy():
     return st.lists(
-        st.builds(r.Order, st.just("a"), order_ids, days, st.sampled_from(list(r.Channel))),
+        st.builds(
+            r.Order,
+            st.just("a"),
+            order_ids,
+            days,
+            st.sampled_from(list(r.Channel)),
+            order_status=st.sampled_from([None, "Shipped", "Cancelled"]),
+        ),
         max_size=25,
         unique_by=lambda o: o.order_id,
     )
@@ -88,14 +96,23 @@ def chargebacks_strategy(draw):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    orders_strategy(), feedback_strategy, claims_strategy(), chargebacks_strategy(), st.booleans()
+    orders_strategy(),
+    feedback_strategy,
+    claims_strategy(),
+    chargebacks_strategy(),
+    st.booleans(),
+    st.booleans(),
 )
-def test_engine_equals_plain_rules_every_day(orders, feedback, claims, chargebacks, business):
+def test_engine_equals_plain_rules_every_day(
+    orders, feedback, claims, chargebacks, business, count_cancelled
+):
     records = [*orders, *feedback, *claims, *chargebacks]
-    from_engine = odr_cases.engine_range(records, FIRST_DAY, LAST_DAY, _policy(), business)
+    # Cancelled orders in the ODR denominator or not: the policy switch (issue 14).
+    policy = replace(_policy(), odr=replace(_policy().odr, count_cancelled_orders=count_cancelled))
+    from_engine = odr_cases.engine_range(records, FIRST_DAY, LAST_DAY, policy, business)
     for offset in range((LAST_DAY - FIRST_DAY).days + 1):
         day = FIRST_DAY + timedelta(days=offset)
-        assert from_engine[day] == odr_cases.plain(records, day, _policy(), business), day
+        assert from_engine[day] == odr_cases.plain(records, day, policy, business), day
 
 
 def _policy():

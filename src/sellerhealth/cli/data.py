@@ -17,11 +17,21 @@ from sellerhealth.cli.common import (
     out,
     print_document,
 )
+from sellerhealth.domain.marketplaces import find_marketplace
 from sellerhealth.domain.records import DEFAULT_ACCOUNT, AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.ingest.base import ReadOptions
 from sellerhealth.service import forecasts, imports, report
 from sellerhealth.store.store import Store
+
+
+def option_marketplace(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return find_marketplace(text).marketplace_id
+    except ValueError as problem:
+        raise UsageError(f"--marketplace: {problem}") from None
 
 
 @app.command("import")
@@ -49,6 +59,13 @@ def import_command(
     report_date: Annotated[
         str | None, typer.Option("--report-date", help="Day the report was taken.")
     ] = None,
+    marketplace: Annotated[
+        str | None,
+        typer.Option(
+            help="Marketplace the files are from (amazon.co.uk, DE or an id): it decides the "
+            "date format of a feedback report."
+        ),
+    ] = None,
 ) -> None:
     """Import seller data: Amazon's report files, Orders API JSON or canonical CSV."""
     missing = [str(f) for f in files if not f.is_file()]
@@ -59,6 +76,7 @@ def import_command(
         report_from=option_day(report_from, "--from"),
         report_to=option_day(report_to, "--to"),
         report_date=option_day(report_date, "--report-date"),
+        marketplace=option_marketplace(marketplace),
     )
     with open_store() as store:
         outcomes = imports.import_files(store, files, options, kind, skip_bad_rows)
@@ -66,6 +84,11 @@ def import_command(
         line = f"{o.path}: {o.kind}, {o.rows} rows, {o.summary.records} records stored"
         if o.summary.removed_feedback:
             line += f", {o.summary.removed_feedback} feedback marked removed"
+        if o.outside_amazon:
+            line += (
+                f", {o.outside_amazon} orders placed outside Amazon (Non-Amazon or Multi-Channel"
+                " Fulfillment) left out of the metrics"
+            )
         out.print(line)
         if o.rejects_file:
             err.print(f"{o.path}: {o.rejected} bad rows skipped; see {o.rejects_file}")

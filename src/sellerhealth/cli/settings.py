@@ -57,13 +57,16 @@ def account_set(
     if program not in (None, "standard", "business"):
         raise UsageError(f"--program: {program!r} is not one of: standard, business")
     with open_store() as store:
-        current = store.account(account)
+        # As stored: an unset policy stays unset (it follows the account's marketplace).
+        current = store.account(account, resolve=False)
         if policy:
             load_policy(policy)  # refuse a policy that does not load
         settings = AccountSettings(account, policy or current.policy, program or current.program)
         store.set_account(settings)
         kept_replay.refresh(store, settings.account)
-    out.print(f"{account}: policy {settings.policy}, program {settings.program}")
+        resolved = store.account(account)
+    chosen = "" if settings.policy else " (from its marketplace)"
+    out.print(f"{account}: policy {resolved.policy}{chosen}, program {settings.program}")
 
 
 @account_app.command("list")

@@ -12,7 +12,7 @@ from sellerhealth.domain.windows import Window
 class Status(StrEnum):
     GOOD = "GOOD"
     BAD = "BAD"
-    NONE = "NONE"  # nothing to measure: the denominator is 0
+    NONE = "NONE"  # nothing to measure (the denominator is 0), or not knowable from the data
 
 
 class Condition(StrEnum):
@@ -50,6 +50,11 @@ class RateMetric:
     target: float
     condition: Condition
     scope: str = ""  # e.g. a category for per-category valid tracking
+    # Cases that may or may not belong in the numerator (cancellations whose initiator is not
+    # known). In the numerator when `unattributed_counted`; else left out of it, and the status
+    # is NONE where counting them would change it.
+    unattributed: int = 0
+    unattributed_counted: bool = False
 
     @property
     def rate(self) -> float | None:
@@ -57,7 +62,12 @@ class RateMetric:
 
     @property
     def status(self) -> Status:
-        return judge(self.rate, self.target, self.condition)
+        status = judge(self.rate, self.target, self.condition)
+        if self.unattributed and not self.unattributed_counted:
+            worst = ratio(self.numerator + self.unattributed, self.denominator)
+            if judge(worst, self.target, self.condition) is not status:
+                return Status.NONE  # undecided: not GOOD as if it knew, not BAD either
+        return status
 
 
 @dataclass(frozen=True, slots=True)

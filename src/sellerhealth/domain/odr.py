@@ -16,7 +16,14 @@ from sellerhealth.domain.defects import (
 )
 from sellerhealth.domain.metrics import OdrMetric
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.records import Channel, Chargeback, Claim, Feedback, Order
+from sellerhealth.domain.records import (
+    Channel,
+    Chargeback,
+    Claim,
+    Feedback,
+    Order,
+    is_cancelled_status,
+)
 from sellerhealth.domain.windows import Window
 
 
@@ -35,7 +42,14 @@ def compute_odr(
 ) -> dict[Channel, OdrMetric]:
     """ODR per fulfilment channel, as of `as_of`, for the orders of one account and marketplace."""
     window = odr_window(as_of, policy)
-    channel_of = {o.order_id: o.fulfillment_channel for o in orders if o.purchase_date in window}
+    # A cancelled order stays in the denominator unless the policy says otherwise (its choice
+    # says why: a cancelled order can still carry a counted claim).
+    keep_cancelled = policy.odr.count_cancelled_orders
+    channel_of = {
+        o.order_id: o.fulfillment_channel
+        for o in orders
+        if o.purchase_date in window and (keep_cancelled or not is_cancelled_status(o.order_status))
+    }
     with_feedback = {f.order_id for f in feedback if is_negative_feedback(f, as_of, policy)}
     with_claim = {c.order_id for c in claims if is_counted_claim(c, as_of, policy)}
     with_chargeback = {c.order_id for c in chargebacks if is_counted_chargeback(c, as_of, policy)}

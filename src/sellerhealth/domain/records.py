@@ -89,6 +89,11 @@ class Order:
     skus: str | None = None  # the order's SKUs, comma-separated (what-if: "this SKU moves to FBA")
 
 
+def is_cancelled_status(status: str | None) -> bool:
+    """An order status saying it was cancelled (`Cancelled`; the Orders API's `Canceled`)."""
+    return (status or "").strip().lower().startswith("cancel")
+
+
 @dataclass(frozen=True, slots=True)
 class Feedback:
     """Seller feedback on one order (a buyer can leave one per order)."""
@@ -248,10 +253,14 @@ class FeedbackReport:
 
 @dataclass(frozen=True, slots=True)
 class AccountSettings:
-    """Per-account choices: which policy file applies and which seller program."""
+    """Per-account choices: which policy file applies and which seller program.
+
+    An empty policy means "the policy of the account's marketplace" (policies/ has one per
+    region); `Store.account` resolves it, so readers always see a policy name.
+    """
 
     account: str
-    policy: str = "amazon-us-2026"
+    policy: str = ""
     program: str = "standard"  # "business" for the Amazon Business Seller program
 
     @property

@@ -233,6 +233,14 @@ def compare_with_amazon(
     return rows
 
 
+UNATTRIBUTED_NOTE = (
+    "MFN orders in the cancel-rate window whose status is Cancelled but whose canceller is not "
+    "known (the orders report does not say; import a cancellations file to tell). Counted as "
+    "the seller's when countedAsSeller; otherwise left out of the rate, whose status is NONE "
+    "when counting them would change it."
+)
+
+
 def build_report(
     settings: AccountSettings,
     as_of: date,
@@ -271,6 +279,15 @@ def build_report(
                     ch.value.lower(): list(h.odr[ch].defective_order_ids) for ch in Channel
                 }
                 for h in healths
+            },
+            "cancellationsOfUnknownInitiator": {
+                h.marketplace_id: {
+                    "count": h.cancellation.unattributed,
+                    "countedAsSeller": h.cancellation.unattributed_counted,
+                    "note": UNATTRIBUTED_NOTE,
+                }
+                for h in healths
+                if h.cancellation is not None and h.cancellation.unattributed
             },
             **(extra or {}),
             "ahrIsEstimate": True,

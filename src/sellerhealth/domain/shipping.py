@@ -17,7 +17,13 @@ from datetime import date
 
 from sellerhealth.domain.metrics import Condition, RateMetric
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.records import Cancellation, Channel, Order, Shipment
+from sellerhealth.domain.records import (
+    Cancellation,
+    Channel,
+    Order,
+    Shipment,
+    is_cancelled_status,
+)
 from sellerhealth.domain.windows import Window
 
 LATE_SHIPMENT = "lateShipmentRate"
@@ -108,6 +114,10 @@ def cancellation_rate(
 ) -> RateMetric:
     """Pre-fulfillment Cancel Rate over MFN orders purchased in the 7 days ending on D.
 
+    An MFN order in the window whose status is Cancelled but which has no cancellations row
+    (the orders report does not say who cancelled) is unattributed: counted as the seller's
+    when `policy.cancellation.count_unknown_initiator`, else left out and reported.
+
     Numerator: orders with a cancellation dated on or before D, initiated by someone in
     `policy.cancellation.counted_initiators` (the seller, or the system's auto-cancel; never
     the buyer), and made before ship confirmation: there is no ship confirmation dated on or
@@ -120,7 +130,9 @@ def cancellation_rate(
     }
     confirmed = first_confirmations(shipments, as_of)
     counted = set()
+    recorded = set()
     for c in cancellations:
+        recorded.add(c.order_id)
         if (
             c.order_id in in_window
             and c.cancel_date <= as_of
@@ -128,15 +140,29 @@ def cancellation_rate(
             and not (c.order_id in confirmed and confirmed[c.order_id] <= c.cancel_date)
         ):
             counted.add(c.order_id)
+    unknown = _unattributed(orders, in_window - recorded - set(confirmed))
     target = policy.cancellation.target_business if is_business else policy.cancellation.target
+    counts_unknown = policy.cancellation.count_unknown_initiator
     return RateMetric(
         name=CANCELLATION,
         window=window,
-        numerator=len(counted),
+        numerator=len(counted) + (len(unknown) if counts_unknown else 0),
         denominator=len(in_window),
         target=target,
         condition=Condition.LESS_THAN,
+        unattributed=len(unknown),
+        unattributed_counted=counts_unknown,
     )
+
+
+def _unattributed(orders: Iterable[Order], candidates: set[str]) -> set[str]:
+    """Orders whose status says cancelled but with no cancellations row to say by whom, and
+    not ship-confirmed (a cancellation after confirmation is a refund, 2.2)."""
+    return {
+        o.order_id
+        for o in orders
+        if o.order_id in candidates and is_cancelled_status(o.order_status)
+    }
 
 
 def valid_tracking(

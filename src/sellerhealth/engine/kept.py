@@ -130,7 +130,13 @@ class Upkeep:
         """Bring the touched accounts' counters up to date with what was written."""
         backend = self.store.backend
         for account in self.touched:
-            if account not in self.before:
+            if (
+                account not in self.before
+                or Identity.of(self.store, account)
+                != (
+                    self.identities[account]  # the import moved its policy (its marketplaces)
+                )
+            ):
                 recount(self.store, account)
                 self.changed_from[account] = None  # counted afresh: anything may have changed
                 continue

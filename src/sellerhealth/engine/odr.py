@@ -17,6 +17,9 @@ from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.windows import Window
 
+# SQL twin of domain.records.is_cancelled_status.
+CANCELLED_SQL = "coalesce(starts_with(lower(trim(order_status)), 'cancel'), FALSE)"
+
 
 def _sql_list(values: tuple[str, ...] | frozenset[str]) -> str:
     return "(" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + ")"
@@ -114,7 +117,7 @@ def odr_intervals_sql(policy: Policy) -> str:
         WITH o AS (
             SELECT account, marketplace_id, fulfillment_channel AS scope, order_id,
                    CAST(purchase_date AS DATE) AS p
-            FROM orders
+            FROM orders {"" if policy.odr.count_cancelled_orders else f"WHERE NOT {CANCELLED_SQL}"}
         ),
         d AS (SELECT * FROM ({defects}) WHERE b IS NULL OR b >= a),
         by_component AS ({_merge("SELECT * FROM d", "account, order_id, component")}),

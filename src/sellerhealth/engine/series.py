@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -178,14 +179,18 @@ def assemble(
             )
             for n in policy.late_shipment.windows_days
         ),
-        cancellation=rate(
-            "preFulfillmentCancellationRate",
-            "",
-            Window.ending(day, policy.cancellation.window_days),
-            "cancelled",
-            "orders",
-            cancel_target,
-            Condition.LESS_THAN,
+        cancellation=_with_unattributed(
+            rate(
+                "preFulfillmentCancellationRate",
+                "",
+                Window.ending(day, policy.cancellation.window_days),
+                "cancelled",
+                "orders",
+                cancel_target,
+                Condition.LESS_THAN,
+            ),
+            parts("preFulfillmentCancellationRate", "", market).get("unattributed", 0),
+            policy.cancellation.count_unknown_initiator,
         ),
         valid_tracking=tuple(
             rate(
@@ -251,3 +256,10 @@ def _ahr(orders: Parts, violations: Parts, day: date, policy: Policy) -> AhrEsti
         violation_points=lost,
         critical=critical,
     )
+
+
+def _with_unattributed(metric: RateMetric, unknown: int, counted: bool) -> RateMetric:
+    """Cancellations of unknown initiator: the seller's when the policy says so, else shown
+    beside the rate (domain.shipping.cancellation_rate is the plain twin)."""
+    numerator = metric.numerator + (unknown if counted else 0)
+    return replace(metric, numerator=numerator, unattributed=unknown, unattributed_counted=counted)

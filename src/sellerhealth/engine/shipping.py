@@ -12,11 +12,13 @@ shipments with the order's facts (`ship`), and each order's first confirmation (
 from __future__ import annotations
 
 from sellerhealth.domain.policy import Policy
+from sellerhealth.engine.odr import CANCELLED_SQL
 
-_SHARED = """
+_SHARED = f"""
     mfn AS MATERIALIZED (
         SELECT account, marketplace_id, order_id, CAST(purchase_date AS DATE) AS p,
-               CAST(latest_ship_date AS DATE) AS l, category, units
+               CAST(latest_ship_date AS DATE) AS l, category, units,
+               {CANCELLED_SQL} AS cancelled
         FROM orders WHERE fulfillment_channel = 'MFN'
     ),
     ship AS MATERIALIZED (
@@ -68,6 +70,14 @@ def _cancellation(policy: Policy) -> list[str]:
               AND (f.c IS NULL OR f.c > CAST(x.cancel_date AS DATE))
             GROUP BY ALL
         ) k USING (account, order_id) GROUP BY ALL""",
+        # Cancelled with no cancellations row (who cancelled is unknown), until confirmed.
+        f"""SELECT m.account, m.marketplace_id, '', 'preFulfillmentCancellationRate',
+               'unattributed', count(*), m.p,
+               CASE WHEN f.c IS NULL THEN m.p + {last} ELSE least(m.p + {last}, f.c - 1) END
+        FROM mfn m LEFT JOIN conf f USING (account, order_id)
+        WHERE m.cancelled AND (f.c IS NULL OR f.c > m.p) AND NOT EXISTS (
+            SELECT 1 FROM cancellations x WHERE x.account = m.account AND x.order_id = m.order_id
+        ) GROUP BY ALL""",
     ]
 
 

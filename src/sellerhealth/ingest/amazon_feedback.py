@@ -5,14 +5,46 @@ personal data nothing here needs, so it is not even declared as a column. Beside
 per row, a file yields a `FeedbackReport` per account: which orders it listed for which
 feedback dates, so the store can tell that feedback missing from a newer report was removed
 (SPEC section 3, reference section 6.7).
+
+Outside the US the report is localized (domain.report_dates, domain.marketplaces):
+- its dates are in the marketplace's format (D/M/YY in the UK, D.M.YY in Germany, YY/M/D in
+  Japan), chosen as `_date_format` says;
+- its column names are in the language chosen under Seller Central > Settings > Account Info >
+  "Language for Feed Processing Reports" (Amazon's answer in amzn/selling-partner-api-docs
+  issue 198; Japanese and Chinese headers in jlevers/selling-partner-api issue 525), while the
+  six columns keep Amazon's order (Airbyte's connector reads the report by position for that
+  reason: "csv header field names for this report differ per marketplace ... but columns come
+  in the same order", SellerFeedbackReportsGzipCsvDecoder). A header that is not the English
+  one is therefore read by position when it has exactly the six columns and its rows look
+  like feedback rows (a 1-5 rating second, an Amazon order id fifth).
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from sellerhealth.domain.marketplaces import BY_ID
 from sellerhealth.domain.records import Feedback, FeedbackReport, Record
-from sellerhealth.errors import UsageError
-from sellerhealth.ingest.base import Column, ReadOptions, ReadResult, Row, TabularImporter
-from sellerhealth.ingest.values import parse_int, parse_required_text, parse_text, parse_us_day
+from sellerhealth.domain.report_dates import FORMATS, DateFormat, differing, fitting_formats
+from sellerhealth.errors import RowError, UsageError
+from sellerhealth.ingest.base import (
+    Column,
+    ReadOptions,
+    ReadResult,
+    Row,
+    TabularImporter,
+    _header_cells,
+    _rows,
+)
+from sellerhealth.ingest.values import parse_int, parse_required_text, parse_text
+
+# Amazon's six columns, in Amazon's order [6.7].
+COLUMNS = ("Date", "Rating", "Comments", "Your Response", "Order ID", "Rater Email")
+_ENGLISH = {name.lower() for name in COLUMNS}
+_ORDER_ID = re.compile(r"^\d{3}-\d{7}-\d{7}$")
+US_FORMAT = FORMATS["M/D/YY"]
 
 
 def _feedback(row: Row, account: str) -> Feedback:
@@ -76,14 +108,119 @@ def _report(records: list[Record], result: ReadResult, options: ReadOptions) -> 
     return [*records, *reports]
 
 
-AMAZON_FEEDBACK = TabularImporter(
+def _localized(header: list[str]) -> bool:
+    """A header in another language: Amazon's six columns, none of them named in English."""
+    names = [cell.strip().lower() for cell in header]
+    return len(names) == len(COLUMNS) and not _ENGLISH & set(names)
+
+
+def _by_position(header: list[str]) -> list[str]:
+    return [name.lower() for name in COLUMNS] if _localized(header) else header
+
+
+def _looks_like_feedback(cells: list[str]) -> bool:
+    return (
+        len(cells) >= len(COLUMNS)
+        and cells[1].strip() in {"1", "2", "3", "4", "5"}
+        and bool(_ORDER_ID.match(cells[4].strip()))
+    )
+
+
+def _day_parser(chosen: DateFormat) -> Column:
+    return Column("date", chosen.parse, required=True)
+
+
+class _FeedbackReport(TabularImporter):
+    """The general reader, with the file's date format chosen before any row is parsed."""
+
+    def identify(self, head: str) -> bool:
+        if super().identify(head):
+            return True
+        lines = head.lstrip("\ufeff").splitlines()
+        if len(lines) < 2 or not _localized(_header_cells(lines[0])):
+            return False
+        return _looks_like_feedback(lines[1].split("\t"))
+
+    def read(self, path: Path, options: ReadOptions) -> ReadResult:
+        rows = _rows(path)
+        line, header = next(rows, (1, []))
+        names = [cell.strip().lower() for cell in _by_position(header)]
+        if header and "date" not in names and len(header) != len(COLUMNS):
+            return _unknown_header(path, line, header)
+        at = names.index("date") if "date" in names else None
+        cells = [row[at] for _, row in rows if at is not None and at < len(row)]
+        chosen, problem = _date_format(cells, options)
+        if problem:
+            result = ReadResult(self.kind, str(path), header=tuple(header))
+            result.errors.append(RowError(str(path), line, "Date", problem))
+            return result
+        columns = (_day_parser(chosen), *self.columns[1:])
+        return TabularImporter.read(replace(self, columns=columns), path, options)
+
+
+def _unknown_header(path: Path, line: int, header: list[str]) -> ReadResult:
+    result = ReadResult("amazon-feedback", str(path), header=tuple(header))
+    result.errors.append(
+        RowError(
+            str(path),
+            line,
+            "*",
+            f"not a feedback report header ({len(header)} columns); expected Amazon's "
+            f"{len(COLUMNS)} columns {', '.join(COLUMNS)}, named in English or in the "
+            "marketplace's language in that order",
+        )
+    )
+    return result
+
+
+def _date_format(cells: list[str], options: ReadOptions) -> tuple[DateFormat, str | None]:
+    """The file's date format, or why it cannot be told (never a guess).
+
+    --marketplace fixes it. Else the account's marketplace gives it, if the dates fit it. Else
+    the dates must fit exactly one format: 13/1/17 can only be D/M/YY, but a file whose dates
+    all read both ways (3/1/17) is refused.
+    """
+    every = fitting_formats(cells)
+    fits = differing(every, cells)
+    given = BY_ID.get(options.marketplace or "")
+    if given is not None and given.date_format is not None:
+        return FORMATS[given.date_format], None
+    account = BY_ID.get(options.account_marketplace or "")
+    if given is None and account is not None and account.date_format is not None:
+        own = FORMATS[account.date_format]
+        if own in every or not every:
+            return own, None
+        return own, (
+            f"the dates are not written {own.name} as in the account's marketplace "
+            f"({account.domain}) but {' or '.join(f.name for f in fits)}; pass --marketplace "
+            "with the marketplace the report is from"
+        )
+    if len(fits) == 1:
+        return fits[0], None
+    if not fits:
+        if not any(fitting_formats([cell]) for cell in cells):
+            return US_FORMAT, None  # no date reads in any format: each row says so
+        return US_FORMAT, (
+            "the dates are written in more than one format (" + ", ".join(FORMATS) + "); "
+            "a report uses one: pass --marketplace with the marketplace it is from"
+        )
+    where = f" ({given.domain} has no known date format)" if given else ""
+    return fits[0], (
+        f"the dates read as {' or as '.join(f.name for f in fits)}{where}, and which one "
+        "depends on the marketplace; pass --marketplace (for example --marketplace "
+        "amazon.co.uk, DE or A1VC38T7YXB528)"
+    )
+
+
+AMAZON_FEEDBACK = _FeedbackReport(
     kind="amazon-feedback",
     columns=(
-        Column("date", parse_us_day, required=True),
+        Column("date", US_FORMAT.parse, required=True),
         Column("rating", parse_int(1, 5), required=True),
         Column("comments", parse_text),
         Column("order id", parse_required_text, required=True),
     ),
     build=_feedback,
     finish=_report,
+    rename=_by_position,
 )

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from sellerhealth.domain.marketplaces import BY_DOMAIN, MARKETPLACES, is_outside_amazon
 from sellerhealth.domain.records import DEFAULT_MARKETPLACE, Channel, Order, Record
 from sellerhealth.ingest.base import (
     Column,
@@ -29,33 +30,10 @@ from sellerhealth.ingest.base import (
 )
 from sellerhealth.ingest.values import optional, parse_bool, parse_day, parse_int, parse_text
 
-# Amazon's store names as the `sales-channel` column spells them, to marketplace ids.
-MARKETPLACES: dict[str, str] = {
-    "amazon.com": "ATVPDKIKX0DER",
-    "amazon.ca": "A2EUQ1WTGCTBG2",
-    "amazon.com.mx": "A1AM78C64UM0Y8",
-    "amazon.com.br": "A2Q3Y263D00KWC",
-    "amazon.co.uk": "A1F83G8C2ARO7P",
-    "amazon.de": "A1PA6795UKMFR9",
-    "amazon.fr": "A13V1IB3VIYZZH",
-    "amazon.it": "APJ6JRA9NG5V4",
-    "amazon.es": "A1RKKUPIHCS9HS",
-    "amazon.nl": "A1805IZSGTT6HS",
-    "amazon.se": "A2NODRKZP88ZB9",
-    "amazon.pl": "A1C3SOZRARQ6R3",
-    "amazon.com.be": "AMEN7PMS3EDWL",
-    "amazon.com.tr": "A33AVAJ2PDY3EV",
-    "amazon.ae": "A2VIGQ35RCS4UG",
-    "amazon.sa": "A17E79C6D8DWNP",
-    "amazon.eg": "ARBP9OOSHTCHU",
-    "amazon.in": "A21TJRUUN4KGV",
-    "amazon.co.jp": "A1VC38T7YXB528",
-    "amazon.com.au": "A39IBJ37TRP1C6",
-    "amazon.sg": "A19VAU5U5O7RUS",
-}
-# Orders placed outside Amazon (Multi-Channel Fulfillment) have no store of their own.
-_NO_STORE = {"": DEFAULT_MARKETPLACE, "non-amazon": DEFAULT_MARKETPLACE}
-_STORES = {**MARKETPLACES, **_NO_STORE}
+# The `sales-channel` cell of an order placed outside Amazon (Multi-Channel Fulfillment for
+# another site: `Non-Amazon`, `SI UK Prod Marketplace`). Such an order is no Amazon store's to
+# measure: it is counted in the import summary and left out of the records, hence every metric.
+OUTSIDE_AMAZON = "outside-amazon"
 _CHANNELS = {"amazon": Channel.AFN, "merchant": Channel.MFN}
 
 T = TypeVar("T")
@@ -83,13 +61,20 @@ def _channel(raw: str) -> Channel:
 
 
 def _marketplace(raw: str) -> str:
-    try:
-        return _STORES[raw.strip().lower()]
-    except KeyError:
-        raise ValueError(
-            f"unknown sales channel {raw.strip()!r}; expected Non-Amazon or one of: "
-            + ", ".join(f"Amazon{name[6:]}" for name in MARKETPLACES)
-        ) from None
+    """The marketplace id of a store name (`Amazon.co.uk`); an empty cell is amazon.com."""
+    name = raw.strip().lower()
+    if not name:
+        return DEFAULT_MARKETPLACE
+    store = BY_DOMAIN.get(name.removeprefix("www."))
+    if store is not None:
+        return store.marketplace_id
+    if is_outside_amazon(name):
+        return OUTSIDE_AMAZON
+    raise ValueError(
+        f"unknown sales channel {raw.strip()!r}; expected Non-Amazon, an SI ... Prod "
+        "Marketplace (Multi-Channel Fulfillment) or one of: "
+        + ", ".join(f"Amazon{m.domain[6:]}" for m in MARKETPLACES)
+    )
 
 
 def _cached(parse: Callable[[str], T]) -> Callable[[str], T]:
@@ -127,14 +112,18 @@ def _join_skus(skus: list[str]) -> str | None:
     return ",".join(dict.fromkeys(skus)) or None
 
 
-def _merge(records: list[Record], _result: ReadResult, _options: ReadOptions) -> list[Record]:
+def _merge(records: list[Record], result: ReadResult, _options: ReadOptions) -> list[Record]:
     """One `Order` per (account, amazon-order-id): the first item row's fields, summed units."""
     first: dict[Key, Order] = {}
     units: dict[Key, int] = {}
     skus: dict[Key, list[str]] = {}
+    outside: set[Key] = set()
     for record in records:
         assert isinstance(record, Order)
         key = (record.account, record.order_id)
+        if record.marketplace_id == OUTSIDE_AMAZON:
+            outside.add(key)
+            continue
         if key in first:
             units[key] += record.units
         else:
@@ -143,6 +132,7 @@ def _merge(records: list[Record], _result: ReadResult, _options: ReadOptions) ->
             skus[key] = []
         if record.skus:
             skus[key].append(record.skus)
+    result.outside_amazon = len(outside)
     # An order has at least one unit, even when every item row says 0 (a cancelled order).
     return [
         replace(order, units=max(units[key], 1), skus=_join_skus(skus[key]))
@@ -214,6 +204,7 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
     firsts: dict[Key, tuple[date, Channel, str, bool, str | None]] = {}
     units: dict[Key, int] = {}
     skus: dict[Key, list[str]] = {}
+    outside: set[Key] = set()
     for line, cells in rows:
         size = len(cells)
         cells.append("")
@@ -241,6 +232,9 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
             result.rejected.append(RejectedRow(line, tuple(cells), tuple(errors)))
             continue
         key = (cells[account_at].strip() or options.account, order_id)
+        if fields[2] == OUTSIDE_AMAZON:
+            outside.add(key)
+            continue
         if key in units:
             units[key] += quantity
         else:
@@ -250,6 +244,7 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
         sku = cells[sku_at].strip()
         if sku:
             skus[key].append(sku)
+    result.outside_amazon = len(outside)
     result.records = [
         Order(
             account=account,

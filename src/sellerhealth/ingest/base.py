@@ -29,6 +29,10 @@ class ReadOptions:
     report_from: date | None = None
     report_to: date | None = None
     report_date: date | None = None
+    # The marketplace the file is from (--marketplace), or the one the account sells in: a
+    # feedback report's dates are written in its marketplace's format.
+    marketplace: str | None = None
+    account_marketplace: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,9 @@ class ReadResult:
     # The record fields the file actually had: a newer row updates only these, so a CSV that
     # adds latest ship dates to orders does not blank their marketplace. None means all fields.
     fields: frozenset[str] | None = None
+    # Orders the file lists that were placed outside Amazon (Multi-Channel Fulfillment for
+    # other sites): not Amazon's to measure, so not read into records, but counted.
+    outside_amazon: int = 0
 
 
 class Importer(Protocol):
@@ -97,6 +104,8 @@ class TabularImporter:
     signature: frozenset[str] = frozenset()
     finish: Finisher = _no_finish
     sparse: bool = False  # column names are record fields; rows update only what they carry
+    # Turns the file's header into the declared column names (a localized report's header).
+    rename: Callable[[list[str]], list[str]] | None = None
 
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
@@ -115,6 +124,8 @@ class TabularImporter:
         except StopIteration:
             result.errors.append(RowError(name, 1, "*", "the file is empty; expected a header row"))
             return result
+        if self.rename is not None:
+            header = self.rename(header)
         result.header = tuple(header)
         index = {cell.strip().lower(): i for i, cell in enumerate(header)}
         missing = [c for c in self.required() if c.lower() not in index]

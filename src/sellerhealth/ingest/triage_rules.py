@@ -8,11 +8,14 @@ marketplace's own lexicons) can be given instead; it must hold the same files.
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sellerhealth.domain.messages import MessageTemplates, templates_from_dict
 from sellerhealth.domain.triage import TriageRules, rules_from_dict
+from sellerhealth.domain.triage_text import fold_words
 from sellerhealth.errors import PolicyError
 
 TRIAGE_FILES = (
@@ -47,9 +50,29 @@ def load_triage_rules(path: str | Path | None = None) -> TriageRules:
     folder = Path(path) if path is not None else triage_data_dir()
     raw = {name: _read(folder, name) for name in TRIAGE_FILES}
     try:
-        return rules_from_dict(raw)
+        rules = rules_from_dict(raw)
     except ValueError as problem:
         raise PolicyError(str(folder), str(problem).split("; ")) from None
+    return replace(rules, known_words=known_words(tuple(rules.characters.items())))
+
+
+# The spelling dictionaries' languages: the marketplaces' (Japanese needs none: its words are
+# read character by character, so there is nothing to misspell one letter away).
+DICTIONARY_LANGUAGES = ("en", "de", "fr", "es", "it")
+MIN_FREQUENCY = 100  # rarer dictionary entries are mostly names, typos and inflections
+
+
+@lru_cache(maxsize=2)
+def known_words(characters: tuple[tuple[str, str], ...] = ()) -> frozenset[str]:
+    """The common words of the marketplace languages, folded as comments are (pyspellchecker's
+    word-frequency lists, shipped inside the package: nothing is downloaded)."""
+    from spellchecker import SpellChecker
+
+    words: set[str] = set()
+    for language in DICTIONARY_LANGUAGES:
+        frequencies = SpellChecker(language=language, distance=1).word_frequency.dictionary
+        words.update(w for w, n in frequencies.items() if n >= MIN_FREQUENCY)
+    return frozenset(fold_words(words, dict(characters)))
 
 
 def load_message_templates(path: str | Path | None = None) -> MessageTemplates:

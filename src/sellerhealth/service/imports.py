@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +23,7 @@ class ImportOutcome:
     summary: ImportSummary
     rejected: int = 0
     rejects_file: Path | None = None
+    outside_amazon: int = 0  # orders placed outside Amazon (MCF), counted but not stored
 
 
 def _sha256(path: Path) -> str:
@@ -53,6 +54,11 @@ def import_files(
     skip_bad_rows: bool = False,
 ) -> list[ImportOutcome]:
     """Read every file first; store nothing if any has a bad row (unless skipping them)."""
+    if options.marketplace is None and options.account_marketplace is None:
+        # A report's dates follow the account's marketplace, when it sells in just one.
+        known = store.marketplaces(options.account)
+        if len(known) == 1:
+            options = replace(options, account_marketplace=known[0])
     results = [read_file(path, options, kind) for path in paths]
     errors: list[RowError] = [e for result in results for e in result.errors]
     file_level = [e for result in results for e in _file_level_errors(result)]
@@ -68,7 +74,15 @@ def import_files(
         source = ImportSource(str(path), result.kind, options.account, _sha256(path), result.rows)
         summary = store.import_records(result.records, source, result.fields)
         outcomes.append(
-            ImportOutcome(path, result.kind, result.rows, summary, len(result.rejected), rejects)
+            ImportOutcome(
+                path,
+                result.kind,
+                result.rows,
+                summary,
+                len(result.rejected),
+                rejects,
+                result.outside_amazon,
+            )
         )
     refresh_replays(store, [outcome.summary for outcome in outcomes])
     return outcomes

@@ -7,7 +7,7 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 from sellerhealth.domain import records as r
 from sellerhealth.domain.alerts import Alert, dedupe
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
+from sellerhealth.domain.marketplaces import policy_for_account
 from sellerhealth.domain.states import AccountState, ReviewKind, Transition
 from sellerhealth.engine import kept
 from sellerhealth.store import counters
@@ -205,18 +206,33 @@ class Store:
         """Store an account's settings; a new policy recounts its kept counters, in the same
         transaction (counters are part of a policy: see `engine.kept`)."""
         self._cache.clear()
-        with self.backend.transaction():
-            self._upsert(t.ACCOUNTS, [t.row_of(t.ACCOUNTS, settings)])
-            if kept.current(self, settings.account) is None:
-                kept.recount(self, settings.account)
+        try:
+            with self.backend.transaction():
+                self._upsert(t.ACCOUNTS, [t.row_of(t.ACCOUNTS, settings)])
+                if kept.current(self, settings.account) is None:
+                    kept.recount(self, settings.account)
+        finally:
+            self._cache.clear()  # what was read inside the transaction
 
     # --- reading -------------------------------------------------------------------------
 
-    def account(self, name: str) -> r.AccountSettings:
+    def account(self, name: str, resolve: bool = True) -> r.AccountSettings:
+        """The account's settings; an unset policy resolved from its marketplaces unless not
+        `resolve` (read once per store object until the next write: every question asks)."""
+        return self.memo(("account", name, resolve), lambda: self._account(name, resolve))
+
+    def _account(self, name: str, resolve: bool) -> r.AccountSettings:
         rows = self.backend.query(
             "SELECT account, policy, program FROM accounts WHERE account = ?", (name,)
         )
-        return r.AccountSettings(*rows[0]) if rows else r.AccountSettings(name)
+        settings = r.AccountSettings(*rows[0]) if rows else r.AccountSettings(name)
+        if settings.policy or not resolve:
+            return settings
+        # Not set: the policy of the marketplace the account sells in (issue 14).
+        counts = self.backend.query(
+            "SELECT marketplace_id, COUNT(*) FROM orders WHERE account = ? GROUP BY 1", (name,)
+        )
+        return replace(settings, policy=policy_for_account(dict(counts)))
 
     def accounts(self) -> list[str]:
         """Every account with settings or data."""
