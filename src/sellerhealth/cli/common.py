@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from sellerhealth.errors import SellerhealthError, UsageError
-from sellerhealth.ingest.values import parse_day
+from sellerhealth.ingest.values import parse_account, parse_day
 from sellerhealth.render import render_report
 from sellerhealth.store.store import Store
 
@@ -55,6 +55,22 @@ def _main(
 
 def open_store() -> Store:
     return Store.open(_state.get("db", str(DEFAULT_DB)))
+
+
+def option_account(value: str, option: str = "--account") -> str:
+    """An account name given on the command line, or a usage error saying what one may be."""
+    try:
+        return parse_account(value)
+    except ValueError as problem:
+        raise UsageError(f"{option}: {problem}") from None
+
+
+def say(line: str, error: bool = False) -> None:
+    """One line as it is: never wrapped (scripts parse `file:line: column: problem`), never
+    read as Rich markup (a path may hold brackets)."""
+    stream = sys.stderr if error else sys.stdout
+    stream.write(line + "\n")
+    stream.flush()
 
 
 def option_day(value: str | None, option: str) -> date | None:
@@ -129,5 +145,5 @@ def main() -> None:
     try:
         app(args=store_option_first(sys.argv[1:]), standalone_mode=True)
     except SellerhealthError as problem:
-        err.print(str(problem), markup=False, highlight=False)
+        say(str(problem), error=True)
         raise SystemExit(problem.exit_code) from None
