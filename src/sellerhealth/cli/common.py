@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import sys
@@ -139,11 +140,18 @@ def store_option_first(args: list[str]) -> list[str]:
     return front + rest
 
 
+@functools.cache
+def _command() -> Any:  # typer's own click Command
+    """The click command Typer builds from `app`: once per process, not per call (building it
+    takes longer than most commands run, and the fuzzer calls `main` thousands of times)."""
+    return typer.main.get_command(app)
+
+
 def main() -> None:
     """Entry point: turn sellerhealth's errors into messages and exit statuses."""
     os.environ.setdefault("COLUMNS", "160")  # tables stay readable when piped
     try:
-        app(args=store_option_first(sys.argv[1:]), standalone_mode=True)
+        _command().main(args=store_option_first(sys.argv[1:]), standalone_mode=True)
     except SellerhealthError as problem:
         say(str(problem), error=True)
         raise SystemExit(problem.exit_code) from None
