@@ -347,3 +347,27 @@ def test_a_good_account_name_is_kept_as_written(cli, target, tmp_path):
     code, _out, err = cli("--db", target, "import", str(path), "--account", "Acme EU.de_2@x-1")
     assert code == 0, err
     assert stored(target, "SELECT account FROM orders") == [("Acme EU.de_2@x-1",)]
+
+
+def test_a_utf8_file_with_one_bad_byte_is_not_read_as_windows_1252(cli, target, tmp_path):
+    text = "order_id,feedback_date,rating,comments\no1,2026-05-01,1,Très déçu\n"
+    path = write(tmp_path / "f.csv", text.encode() + b"o2,2026-05-02,1,bad \xff byte\n")
+    refused(
+        cli,
+        target,
+        path,
+        f"{path}:3: *: not valid UTF-8, though the file is UTF-8 elsewhere (a damaged file, or "
+        "two encodings mixed); fix the line, or pass --encoding",
+    )
+
+
+def test_a_utf8_file_cut_inside_a_character(cli, target, tmp_path):
+    text = "order_id,feedback_date,rating,comments\no1,2026-05-01,1,Très déçu\n"
+    path = write(tmp_path / "f.csv", text.encode()[:-3])
+    refused(
+        cli,
+        target,
+        path,
+        f"{path}:2: *: the file ends inside a UTF-8 character; it looks cut off "
+        "(download it again)",
+    )

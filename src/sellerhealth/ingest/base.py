@@ -306,12 +306,11 @@ class Rows:
             tab = _delimiter(first.lstrip("\ufeff")) == "\t"
             # Amazon's TSV reports do not quote fields; a stray quote in a comment must not
             # swallow the following rows. In CSV, a quote left open is an error (strict).
-            quoting = csv.QUOTE_NONE if tab else csv.QUOTE_MINIMAL
             last = [""]
             reader = csv.reader(
                 _remember_last(handle, last),
                 delimiter="\t" if tab else ",",
-                quoting=quoting,
+                quoting=csv.QUOTE_NONE if tab else csv.QUOTE_MINIMAL,
                 strict=not tab,
             )
             start, width, held = 1, 0, None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,10 @@ CHUNK = 1 << 20
 # Windows-1252 leaves five bytes undefined; a file with one of them is read as Latin-1.
 _CP1252_HOLES = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 _NO_BOM = "{path} looks like UTF-16 text without a byte order mark; save it as UTF-8"
+# A UTF-8 multi-byte character; Windows-1252 text almost never holds one by chance.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 ENCODING_NAMES = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252"}
 
 
@@ -78,7 +83,10 @@ def _looks_utf16(start: bytes) -> bool:
 
 
 def encoding_of(path: Path) -> str:
-    """The Python codec to read `path` with; InputError when it is no text sellerhealth reads."""
+    """The Python codec to read `path` with; InputError when it is no text sellerhealth reads.
+
+    Not UTF-8 throughout means Windows-1252, unless the file is UTF-8 elsewhere: then it is
+    damaged or mixes encodings, and reading it either way would misread part of it."""
     with _guarded(path), _open_raw(path) as raw:
         start = raw.read(CHUNK)
         _refuse_containers(path, start)
@@ -87,24 +95,33 @@ def encoding_of(path: Path) -> str:
         if _looks_utf16(start):
             raise InputError(_NO_BOM.format(path=path))
         decoder = codecs.getincrementaldecoder("utf-8")("strict")
-        holes = False
+        holes = utf8_seen = False
+        bad_line = lines = 0
         block = start
-        utf8 = True
         while block:
             holes = holes or any(hole in block for hole in _CP1252_HOLES)
-            if utf8:
+            utf8_seen = utf8_seen or _UTF8_MULTIBYTE.search(block) is not None
+            if not bad_line:
                 try:
                     decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8 = False
+                except UnicodeDecodeError as problem:
+                    bad_line = lines + block[: max(problem.start, 0)].count(b"\n") + 1
+            lines += block.count(b"\n")
             block = raw.read(CHUNK)
-        if utf8:
+        if not bad_line:
             try:
                 decoder.decode(b"", final=True)
-            except UnicodeDecodeError:  # the file ends inside a multi-byte character
-                utf8 = False
-    if utf8:
-        return "utf-8-sig"
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"{path}:{lines + 1}: *: the file ends inside a UTF-8 character; "
+                    "it looks cut off (download it again)"
+                ) from None
+            return "utf-8-sig"
+    if utf8_seen:
+        raise InputError(
+            f"{path}:{bad_line}: *: not valid UTF-8, though the file is UTF-8 elsewhere "
+            "(a damaged file, or two encodings mixed); fix the line, or pass --encoding"
+        )
     return "latin-1" if holes else "cp1252"
 
 
