@@ -371,3 +371,22 @@ def test_a_utf8_file_cut_inside_a_character(cli, target, tmp_path):
         f"{path}:2: *: the file ends inside a UTF-8 character; it looks cut off "
         "(download it again)",
     )
+
+
+def test_every_allowed_account_name_has_a_working_dashboard_address(cli, target, tmp_path):
+    import re
+    import warnings
+
+    from sellerhealth.web import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+
+    path = write(tmp_path / "o.csv", HEADER_ORDERS + "o1,2026-05-01,MFN,1\n")
+    code, _out, err = cli("--db", target, "import", str(path), "--account", "Acme EU@x.de")
+    assert code == 0, err
+    with TestClient(create_app(target)) as client:
+        links = re.findall(r'href="(/accounts/[^"]+)"', client.get("/").text)
+        assert links == ["/accounts/Acme%20EU%40x.de"]
+        assert client.get(links[0], params={"as_of": "2026-05-20"}).status_code == 200
