@@ -11,7 +11,7 @@ import pytest
 from tests.fuzz.runner import fuzz
 
 PG_URL = os.environ.get("SELLERHEALTH_TEST_PG")
-CASES = {"sqlite": 300, "postgres": 60}
+CASES = {"sqlite": 300, "postgres": 30}
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
