@@ -37,6 +37,13 @@ API_SHARE = 0.03  # of cases that also query the API
 EQUIVALENT_SHARE = 0.05  # of cases that check a meaning-keeping re-encoding
 
 
+def _discard(db: str) -> None:
+    """Delete a SQLite store the fuzzer is done with (a long run makes thousands)."""
+    if "://" not in db:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db + suffix).unlink(missing_ok=True)
+
+
 def _without_import_log(found: dict[str, Any]) -> dict[str, Any]:
     return {name: rows for name, rows in found.items() if name != "imports"}
 
@@ -53,6 +60,8 @@ class Fuzzer:
         self._client: Any = None
 
     def _new_store(self) -> str:
+        if self._stores:
+            _discard(self.db)
         self._stores += 1
         self._client = None
         return self._fresh(self._stores)
@@ -138,6 +147,7 @@ class Fuzzer:
                 self.fail(f"equivalent import failed: {encode.__name__} {seed.name}", crash or err)
                 return
             stores.append(_without_import_log(dump(db)))
+            _discard(db)
         self.tally.equivalence_checks += 1
         if stores[0] != stores[1]:
             self.fail(f"misread: {encode.__name__} of {seed.name} stores other rows", "")
