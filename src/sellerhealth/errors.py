@@ -5,7 +5,9 @@ says what to do next.
     SellerhealthError
     ├── InputError        a file that cannot be imported as it is (exit status 1)
     ├── PolicyError       a policy file with problems (exit status 1)
-    ├── StoreError        the store cannot be opened or migrated
+    ├── StoreError        the store cannot be opened, migrated or written (exit status 1)
+    │   ├── StoreBusy     another process held the store longer than the bound
+    │   └── StoreValueError  the database refused a value (a bug in the checks before it)
     └── UsageError        a command used wrongly (exit status 2)
 """
 
@@ -57,6 +59,18 @@ class PolicyError(SellerhealthError):
 
 class StoreError(SellerhealthError):
     """The store cannot be opened, migrated or written."""
+
+    retry_after = 30  # seconds, for the API's 503 answer
+
+
+class StoreBusy(StoreError):
+    """Another process held the lock longer than the store waits (the busy timeout)."""
+
+    retry_after = 5
+
+
+class StoreValueError(StoreError):
+    """The database refused a value the importers let through."""
 
 
 class UsageError(SellerhealthError):

@@ -109,7 +109,7 @@ def test_bad_rows_name_file_physical_line_and_column(tmp_path):
     )
     assert "Amazon.de" in problems[2]
     assert problems[3] == f"{path}:6: amazon-order-id: is empty; a value is required"
-    assert problems[4] == f"{path}:7: quantity: -1 is out of range; expected at least 0"
+    assert problems[4] == f"{path}:7: quantity: -1 is out of range; expected 0 to 1,000,000,000"
     assert len(problems) == 5
     assert [r.line for r in result.rejected] == [4, 5, 6, 7]
     assert result.rejected[0].cells == ("A-2", "2026-03-01T10:00:00Z", "Robot", "Amazon.com", "1")

@@ -107,7 +107,8 @@ def test_errors_name_the_line_where_the_order_starts_and_the_field(tmp_path):
         f'{path}:9: FulfillmentChannel: unknown value "Robot"; expected AFN or MFN (order A-2)',
         f"{path}:9: IsBusinessOrder: 'maybe' is not a boolean;"
         " write true/false, yes/no, 1/0 or y/n (order A-2)",
-        f"{path}:9: NumberOfItemsShipped: -2 is not a count of items (order A-2)",
+        f"{path}:9: NumberOfItemsShipped: -2 is not a count of items (0 to 1,000,000,000)"
+        " (order A-2)",
         f"{path}:3: Orders: expected an order object",  # not an object: its array's line
         f"{path}:16: AmazonOrderId: is missing; a value is required",
         f"{path}:16: LatestDeliveryDate: 20260301 is not an ISO 8601 date or time string",

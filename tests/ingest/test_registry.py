@@ -133,9 +133,20 @@ def test_read_file_detects_or_obeys_kind(tmp_path):
     assert {e.column for e in forced.errors} == {"order_id", "claim_date", "status"}
 
 
-def test_a_gzip_file_is_named_as_such(tmp_path):
-    path = tmp_path / "report.json.gz"
-    path.write_bytes(gzip.compress(b'{"performanceMetrics": []}'))
+def test_a_gzip_file_is_read_through_its_decompressor(tmp_path):
+    path = tmp_path / "feedback.txt.gz"
+    path.write_bytes(gzip.compress((DATA / "feedback.txt").read_bytes()))
 
-    with pytest.raises(InputError, match="gzip-compressed"):
+    assert detect_kind(path).kind == "amazon-feedback"
+    assert (
+        read_file(path, ReadOptions()).records
+        == read_file(DATA / "feedback.txt", ReadOptions()).records
+    )
+
+
+def test_a_file_gzipped_twice_is_named_as_such(tmp_path):
+    path = tmp_path / "report.json.gz.gz"
+    path.write_bytes(gzip.compress(gzip.compress(b'{"performanceMetrics": []}')))
+
+    with pytest.raises(InputError, match="gzip-compressed twice"):
         detect_kind(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ from rich.console import Console
 
 from sellerhealth.domain.windows import check_day
 from sellerhealth.errors import SellerhealthError, UsageError
-from sellerhealth.ingest.values import parse_day
+from sellerhealth.ingest.values import parse_account, parse_day
 from sellerhealth.render import render_report
 from sellerhealth.store.store import Store
 
@@ -56,6 +57,22 @@ def _main(
 
 def open_store() -> Store:
     return Store.open(_state.get("db", str(DEFAULT_DB)))
+
+
+def option_account(value: str, option: str = "--account") -> str:
+    """An account name given on the command line, or a usage error saying what one may be."""
+    try:
+        return parse_account(value)
+    except ValueError as problem:
+        raise UsageError(f"{option}: {problem}") from None
+
+
+def say(line: str, error: bool = False) -> None:
+    """One line as it is: never wrapped (scripts parse `file:line: column: problem`), never
+    read as Rich markup (a path may hold brackets)."""
+    stream = sys.stderr if error else sys.stdout
+    stream.write(line + "\n")
+    stream.flush()
 
 
 def option_day(value: str | None, option: str) -> date | None:
@@ -124,11 +141,18 @@ def store_option_first(args: list[str]) -> list[str]:
     return front + rest
 
 
+@functools.cache
+def _command() -> Any:  # typer's own click Command
+    """The click command Typer builds from `app`: once per process, not per call (building it
+    takes longer than most commands run, and the fuzzer calls `main` thousands of times)."""
+    return typer.main.get_command(app)
+
+
 def main() -> None:
     """Entry point: turn sellerhealth's errors into messages and exit statuses."""
     os.environ.setdefault("COLUMNS", "160")  # tables stay readable when piped
     try:
-        app(args=store_option_first(sys.argv[1:]), standalone_mode=True)
+        _command().main(args=store_option_first(sys.argv[1:]), standalone_mode=True)
     except SellerhealthError as problem:
-        err.print(str(problem), markup=False, highlight=False)
+        say(str(problem), error=True)
         raise SystemExit(problem.exit_code) from None

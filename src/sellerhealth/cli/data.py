@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -13,14 +14,17 @@ from sellerhealth.cli.common import (
     choose_format,
     err,
     open_store,
+    option_account,
     option_day,
     out,
     print_document,
+    say,
 )
 from sellerhealth.domain.marketplaces import find_marketplace
 from sellerhealth.domain.records import DEFAULT_ACCOUNT, AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.ingest.base import ReadOptions
+from sellerhealth.ingest.text import encoding_label
 from sellerhealth.service import forecasts, imports, report
 from sellerhealth.store.store import Store
 
@@ -66,17 +70,24 @@ def import_command(
             "date format of a feedback report."
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="The files' text encoding (default: UTF-8, else Windows-1252)."),
+    ] = None,
 ) -> None:
-    """Import seller data: Amazon's report files, Orders API JSON or canonical CSV."""
+    """Import seller data: Amazon's report files, Orders API JSON or canonical CSV.
+
+    All the files of one command land together, in one transaction, or none does."""
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
     options = ReadOptions(
-        account=account,
+        account=option_account(account),
         report_from=option_day(report_from, "--from"),
         report_to=option_day(report_to, "--to"),
         report_date=option_day(report_date, "--report-date"),
         marketplace=option_marketplace(marketplace),
+        encoding=_codec(encoding),
     )
     with open_store() as store:
         outcomes = imports.import_files(store, files, options, kind, skip_bad_rows)
@@ -89,9 +100,20 @@ def import_command(
                 f", {o.outside_amazon} orders placed outside Amazon (Non-Amazon or Multi-Channel"
                 " Fulfillment) left out of the metrics"
             )
-        out.print(line)
+        if o.encoding not in ("utf-8-sig", "utf-8"):
+            line += f" (read as {encoding_label(o.encoding)})"
+        say(line)
         if o.rejects_file:
-            err.print(f"{o.path}: {o.rejected} bad rows skipped; see {o.rejects_file}")
+            say(f"{o.path}: {o.rejected} bad rows skipped; see {o.rejects_file}", error=True)
+
+
+def _codec(name: str | None) -> str | None:
+    if name is None:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise UsageError(f"--encoding: unknown encoding {name!r}; e.g. utf-8, cp1252") from None
 
 
 @app.command()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sellerhealth.cli.common import account_app, open_store, out, policy_app
+from sellerhealth.cli.common import account_app, open_store, option_account, out, policy_app
 from sellerhealth.domain.records import AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy, policy_path
@@ -54,6 +54,7 @@ def account_set(
     policy: Annotated[str | None, typer.Option(help="Policy name.")] = None,
 ) -> None:
     """Choose an account's policy and seller program."""
+    account = option_account(account, "ACCOUNT")
     if program not in (None, "standard", "business"):
         raise UsageError(f"--program: {program!r} is not one of: standard, business")
     with open_store() as store:

@@ -14,21 +14,36 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from sellerhealth.domain.marketplaces import BY_DOMAIN, MARKETPLACES, is_outside_amazon
 from sellerhealth.domain.records import DEFAULT_MARKETPLACE, Channel, Order, Record
+from sellerhealth.errors import RowError
 from sellerhealth.ingest.base import (
     Column,
+    MalformedFile,
     ReadOptions,
     ReadResult,
     RejectedRow,
     Row,
+    Rows,
     TabularImporter,
     _parse_row,
-    _rows,
+    duplicate_columns,
+    read_columns,
+    row_account,
+    shape_problem,
 )
-from sellerhealth.ingest.values import optional, parse_bool, parse_day, parse_int, parse_text
+from sellerhealth.ingest.values import (
+    check_text,
+    optional,
+    parse_bool,
+    parse_day,
+    parse_int,
+    parse_required_text,
+    parse_text,
+    shown,
+)
 
 # The `sales-channel` cell of an order placed outside Amazon (Multi-Channel Fulfillment for
 # another site: `Non-Amazon`, `SI UK Prod Marketplace`). Such an order is no Amazon store's to
@@ -57,7 +72,8 @@ def _channel(raw: str) -> Channel:
     try:
         return _CHANNELS[raw.strip().lower()]
     except KeyError:
-        raise ValueError(f"unknown value {raw.strip()!r}; expected Amazon or Merchant") from None
+        expected = "expected Amazon or Merchant"
+        raise ValueError(f"unknown value {shown(raw.strip())}; {expected}") from None
 
 
 def _marketplace(raw: str) -> str:
@@ -71,7 +87,7 @@ def _marketplace(raw: str) -> str:
     if is_outside_amazon(name):
         return OUTSIDE_AMAZON
     raise ValueError(
-        f"unknown sales channel {raw.strip()!r}; expected Non-Amazon, an SI ... Prod "
+        f"unknown sales channel {shown(raw.strip())}; expected Non-Amazon, an SI ... Prod "
         "Marketplace (Multi-Channel Fulfillment) or one of: "
         + ", ".join(f"Amazon{m.domain[6:]}" for m in MARKETPLACES)
     )
@@ -151,8 +167,12 @@ class _ItemRows(TabularImporter):
 
     def read(self, path: Path, options: ReadOptions) -> ReadResult:
         with _no_cycle_collection():
-            result = _read_items(self, path, options)
-            # None: no header or a required column is absent; the general reader says so.
+            try:
+                result = _read_items(self, path, options)
+            except MalformedFile as problem:
+                result = ReadResult(self.kind, str(path), errors=[problem.error])
+            # None: no header, or a required column is absent or named twice; the general
+            # reader says so.
             if result is None:
                 result = super().read(path, options)
         header = {cell.strip().lower() for cell in result.header}
@@ -177,73 +197,122 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+class _At(NamedTuple):
+    """Where the cells the fast reader parses are (the header's width when absent)."""
+
+    order_id: int
+    purchase_date: int
+    fulfillment_channel: int
+    sales_channel: int
+    is_business_order: int
+    quantity: int
+    order_status: int
+    sku: int
+    account: int
+
+
+_AT_COLUMNS = (  # the header names of _At's fields, in order
+    "amazon-order-id",
+    "purchase-date",
+    "fulfillment-channel",
+    "sales-channel",
+    "is-business-order",
+    "quantity",
+    "order-status",
+    "sku",
+    "account",
+)
+
+
+def _fast_row(
+    cells: list[str], at: _At, order_id: str, default_account: str
+) -> tuple[str, tuple[date, Channel, str, bool, str | None], int, str | None]:
+    """(account, first-row fields, quantity, sku) of one item row; ValueError when bad."""
+    if not order_id:
+        raise ValueError("amazon-order-id is empty")
+    check_text(order_id)
+    fields = (
+        _purchase_day(cells[at.purchase_date]),
+        _channel_of(cells[at.fulfillment_channel]),
+        _marketplace_of(cells[at.sales_channel]),
+        _business(cells[at.is_business_order]),
+        _status(cells[at.order_status]),
+    )
+    account = row_account(cells[at.account], default_account)
+    return account, fields, _quantity(cells[at.quantity]) or 0, _status(cells[at.sku])
+
+
+def _add_item(
+    key: Key,
+    fields: tuple[date, Channel, str, bool, str | None],
+    quantity: int,
+    sku: str | None,
+    firsts: dict[Key, tuple[date, Channel, str, bool, str | None]],
+    units: dict[Key, int],
+    skus: dict[Key, list[str]],
+) -> None:
+    """One item row into its order: the first row's fields, the units summed, the SKUs."""
+    if key in units:
+        units[key] += quantity
+    else:
+        firsts[key] = fields
+        units[key] = quantity
+        skus[key] = []
+    if sku:
+        skus[key].append(sku)
+
+
 def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> ReadResult | None:
-    rows = _rows(path)
+    rows = Rows(path, options.encoding)
     header = next(rows, (1, []))[1]
     index = {cell.strip().lower(): i for i, cell in enumerate(header)}
     if not header or any(name not in index for name in importer.required()):
         return None
-    result = ReadResult(importer.kind, str(path), header=tuple(header))
+    if duplicate_columns(str(path), header, importer.columns):
+        return None
+    result = ReadResult(importer.kind, str(path), header=tuple(header), encoding=rows.encoding)
+    result.read_columns = read_columns(header, importer.columns)
     present = [(c, index[c.name]) for c in importer.columns if c.name in index]
     # An absent optional column reads as one extra empty cell, which parses to its default.
     width = len(header)
-    id_at, day_at, channel_at, store_at, business_at, quantity_at, status_at, sku_at, account_at = (
-        index.get(name, width)
-        for name in (
-            "amazon-order-id",
-            "purchase-date",
-            "fulfillment-channel",
-            "sales-channel",
-            "is-business-order",
-            "quantity",
-            "order-status",
-            "sku",
-            "account",
-        )
-    )
+    at = _At(*(index.get(name, width) for name in _AT_COLUMNS))
     firsts: dict[Key, tuple[date, Channel, str, bool, str | None]] = {}
     units: dict[Key, int] = {}
     skus: dict[Key, list[str]] = {}
     outside: set[Key] = set()
     for line, cells in rows:
         size = len(cells)
+        shape = shape_problem(str(path), line, cells, width)
         cells.append("")
         if size < width:  # a short row: the missing cells are empty
             cells.extend([""] * (width - size))
-        order_id = cells[id_at].strip()
+        order_id = cells[at.order_id].strip()
         if not order_id and not "".join(cells).strip():
             continue  # a blank line
         result.rows += 1
+        if shape:
+            del cells[size:]
+            result.errors.append(shape)
+            result.rejected.append(RejectedRow(line, tuple(cells), (shape,)))
+            continue
         try:
-            if not order_id:
-                raise ValueError("amazon-order-id is empty")
-            fields = (
-                _purchase_day(cells[day_at]),
-                _channel_of(cells[channel_at]),
-                _marketplace_of(cells[store_at]),
-                _business(cells[business_at]),
-                _status(cells[status_at]),
-            )
-            quantity = _quantity(cells[quantity_at]) or 0
+            account, fields, quantity, sku = _fast_row(cells, at, order_id, options.account)
         except ValueError:
             del cells[size:]
             errors = _parse_row(str(path), line, cells, present)[1]
+            if at.account < size:
+                try:
+                    row_account(cells[at.account], options.account)
+                except ValueError as problem:
+                    errors.append(RowError(str(path), line, "account", str(problem)))
             result.errors.extend(errors)
             result.rejected.append(RejectedRow(line, tuple(cells), tuple(errors)))
             continue
-        key = (cells[account_at].strip() or options.account, order_id)
+        key = (account, order_id)
         if fields[2] == OUTSIDE_AMAZON:
             outside.add(key)
             continue
-        if key in units:
-            units[key] += quantity
-        else:
-            firsts[key] = fields
-            units[key] = quantity
-            skus[key] = []
-        sku = cells[sku_at].strip()
-        if sku:
-            skus[key].append(sku)
+        _add_item(key, fields, quantity, sku, firsts, units, skus)
     result.outside_amazon = len(outside)
     result.records = [
         Order(
@@ -265,8 +334,7 @@ def _read_items(importer: TabularImporter, path: Path, options: ReadOptions) -> 
 AMAZON_ORDERS = _ItemRows(
     kind="amazon-orders",
     columns=(
-        # The reader refuses an empty required cell before parsing, so strip is all that is left.
-        Column("amazon-order-id", str.strip, required=True),
+        Column("amazon-order-id", parse_required_text, required=True),
         Column("purchase-date", _purchase_day, required=True),
         Column("fulfillment-channel", _channel_of, required=True),
         Column("sales-channel", _marketplace_of),

@@ -22,7 +22,8 @@ from typing import Any
 from sellerhealth.domain.records import DEFAULT_MARKETPLACE, Channel, Order
 from sellerhealth.errors import RowError
 from sellerhealth.ingest.base import ReadOptions, ReadResult, RejectedRow
-from sellerhealth.ingest.values import parse_bool, parse_day
+from sellerhealth.ingest.json_input import load_json
+from sellerhealth.ingest.values import MAX_COUNT, check_text, parse_bool, parse_day
 
 Problem = tuple[str, str]  # (JSON field, what is wrong)
 # The `Order` fields a response fills: an import updates only these, so it does not blank the
@@ -39,6 +40,19 @@ FIELDS = frozenset(
         "latest_delivery_date",
         "order_status",
     }
+)
+# The response fields `_order` reads; nothing else of an order is kept, even in a rejects file.
+READ = (
+    "AmazonOrderId",
+    "PurchaseDate",
+    "FulfillmentChannel",
+    "MarketplaceId",
+    "IsBusinessOrder",
+    "NumberOfItemsShipped",
+    "NumberOfItemsUnshipped",
+    "LatestShipDate",
+    "LatestDeliveryDate",
+    "OrderStatus",
 )
 # (order, the object or array whose line an error names, problem of a page without orders)
 Item = tuple[Any, Any, Problem | None]
@@ -67,7 +81,7 @@ def _items(document: Any) -> list[Item]:
             else:
                 # A failed call returns {"errors": [...]} instead: its orders are missing.
                 if page.get("errors"):
-                    why = ("errors", f"the call failed: {json.dumps(page['errors'])}")
+                    why = ("errors", f"the call failed: {_shown(page['errors'], 300)}")
                 else:
                     why = ("payload", "has no Orders list")
                 items.append((page, page, why))
@@ -76,13 +90,19 @@ def _items(document: Any) -> list[Item]:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{json.dumps(value)} is not a non-empty string")
-    return value.strip()
+        raise ValueError(f"{_shown(value)} is not a non-empty string")
+    return check_text(value.strip())
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value for a message: as JSON, cut short (a field can be megabytes long), with any
+    character no file can hold (a lone surrogate) escaped."""
+    return _plain(json.dumps(value, ensure_ascii=False), limit)
 
 
 def _day(value: Any) -> date:
     if not isinstance(value, str):
-        raise ValueError(f"{json.dumps(value)} is not an ISO 8601 date or time string")
+        raise ValueError(f"{_shown(value)} is not an ISO 8601 date or time string")
     return parse_day(value)
 
 
@@ -90,7 +110,7 @@ def _channel(value: Any) -> Channel:
     try:
         return Channel(_text(value).upper())
     except ValueError:
-        raise ValueError(f"unknown value {json.dumps(value)}; expected AFN or MFN") from None
+        raise ValueError(f"unknown value {_shown(value)}; expected AFN or MFN") from None
 
 
 def _bool(value: Any) -> bool:
@@ -98,9 +118,9 @@ def _bool(value: Any) -> bool:
 
 
 def _count(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT:
         return value
-    raise ValueError(f"{json.dumps(value)} is not a count of items")
+    raise ValueError(f"{_shown(value)} is not a count of items (0 to {MAX_COUNT:,})")
 
 
 def _order(data: dict[str, Any], account: str) -> tuple[Order | None, list[Problem]]:
@@ -167,6 +187,15 @@ class _Located(json.JSONDecoder):
         self.scan_once = py_make_scanner(self)
 
 
+def _plain(text: str, limit: int = 60) -> str:
+    cut = text if len(text) <= limit else text[: limit - 3] + "..."
+    return cut.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _read_fields(data: Any) -> Any:
+    return {k: v for k, v in data.items() if k in READ} if isinstance(data, dict) else data
+
+
 def _lines(text: str) -> list[int]:
     """The line where each item's object starts, in the order of `_items` (1 when unknown)."""
     decoder = _Located()
@@ -187,13 +216,8 @@ class AmazonOrdersApiImporter:
 
     def read(self, path: Path, options: ReadOptions) -> ReadResult:
         result = ReadResult(kind=self.kind, path=str(path), fields=FIELDS)
-        name = str(path)
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as problem:
-            where = f"{problem.msg} at column {problem.colno}"
-            result.errors.append(RowError(name, problem.lineno, "json", f"invalid JSON: {where}"))
+        document, text = load_json(path, result, options.encoding)
+        if document is None:
             return result
         items = _items(document)
         orders: dict[str, Order] = {}
@@ -222,11 +246,13 @@ class AmazonOrdersApiImporter:
         for at, data, problems in bad:
             # A response saved as one line puts every order on line 1: name the order too.
             order_id = data.get("AmazonOrderId") if isinstance(data, dict) else None
-            named = f" (order {order_id})" if isinstance(order_id, str) and order_id else ""
+            named = f" (order {_plain(order_id)})" if isinstance(order_id, str) and order_id else ""
             errors = tuple(RowError(result.path, lines[at], c, p + named) for c, p in problems)
             result.errors.extend(errors)
             if data is not _NO_ORDER:  # a page without orders is no row that could be skipped
-                cells = (json.dumps(data, ensure_ascii=False),)
+                # Only the fields read: the buyer's name, e-mail and address stay in the file.
+                kept = _read_fields(data)
+                cells = (json.dumps(kept),)
                 result.rejected.append(RejectedRow(lines[at], cells, errors))
 
 

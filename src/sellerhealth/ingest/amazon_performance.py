@@ -7,26 +7,15 @@ required; `sellerhealth.domain.amazon_report` reads it defensively.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 from sellerhealth.domain.amazon_report import latest_reporting_day
 from sellerhealth.domain.records import PerformanceSnapshot
 from sellerhealth.errors import RowError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
+from sellerhealth.ingest.json_input import load_json
 
 _KEYS = ('"performanceMetrics"', '"accountStatuses"')
-
-
-def _load_json(path: Path, result: ReadResult) -> Any | None:
-    """The parsed file, or None after recording where its JSON breaks (line and column)."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig", errors="replace"))
-    except json.JSONDecodeError as problem:
-        where = f"{problem.msg} at column {problem.colno}"
-        result.errors.append(RowError(str(path), problem.lineno, "json", f"invalid JSON: {where}"))
-        return None
 
 
 class AmazonPerformanceImporter:
@@ -37,7 +26,7 @@ class AmazonPerformanceImporter:
 
     def read(self, path: Path, options: ReadOptions) -> ReadResult:
         result = ReadResult(kind=self.kind, path=str(path))
-        document = _load_json(path, result)
+        document, _text = load_json(path, result, options.encoding)
         if document is None:
             return result
         if not isinstance(document, dict):

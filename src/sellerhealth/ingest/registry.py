@@ -17,6 +17,7 @@ from sellerhealth.ingest.base import (
     _header_cells,
 )
 from sellerhealth.ingest.canonical import CANONICAL
+from sellerhealth.ingest.text import head_text
 
 JSON_IMPORTERS: tuple[Importer, ...] = (AMAZON_PERFORMANCE, AMAZON_ORDERS_API)
 TABULAR_IMPORTERS: tuple[TabularImporter, ...] = (AMAZON_ORDERS, AMAZON_FEEDBACK, *CANONICAL)
@@ -37,15 +38,8 @@ def importer_for(kind: str) -> Importer:
 
 
 def _head(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(HEAD_BYTES)
-    except OSError as problem:
-        raise InputError(f"{path}: cannot read the file: {problem.strerror}") from None
-    if raw.startswith(b"\x1f\x8b"):  # getReportDocument may hand over a GZIP file as it is
-        raise InputError(f"{path} is gzip-compressed; decompress it (gunzip) and import that")
-    # A multi-byte character cut at the 64 KB boundary must not make the head unreadable.
-    return raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    # getReportDocument hands reports over gzip-compressed: head_text reads through that.
+    return head_text(path, HEAD_BYTES)
 
 
 def _closest_tabular(head: str) -> TabularImporter | None:

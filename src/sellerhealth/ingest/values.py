@@ -3,6 +3,7 @@ that says what was expected, so the row error can tell the user what to write in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -14,17 +15,69 @@ T = TypeVar("T")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
 
+# The days a record may carry. Outside them a date is a typo or a placeholder (9999-12-31),
+# and the engine, which counts every day from an event to the end of its windows, must not
+# be sent a millennium of days by one cell. Amazon's marketplace for sellers opened in 2000.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+# Counts (units, quantities): far above any real order, far below the stores' 64-bit limit
+# even summed over a million item rows.
+MAX_COUNT = 1_000_000_000
+# SQLite and PostgreSQL store 64-bit integers; PostgreSQL refuses NUL in text; neither can
+# encode a lone UTF-16 surrogate (which only JSON's \ud800 escapes can produce).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def shown(raw: str, limit: int = 60) -> str:
+    """A cell quoted for a message, cut short: a cell can be megabytes long."""
+    return repr(raw) if len(raw) <= limit else repr(raw[: limit - 3]) + "..."
+
+
+def check_text(text: str) -> str:
+    """`text`, or ValueError when it holds a character no store can keep."""
+    found = _UNSTORABLE.search(text)
+    if found:
+        char = found.group()
+        what = "a NUL character" if char == "\x00" else f"a lone surrogate {char!r}"
+        raise ValueError(f"contains {what} at position {found.start() + 1}; remove it")
+    return text
+
 
 def parse_text(raw: str) -> str | None:
-    text = raw.strip()
+    text = check_text(raw.strip())
     return text or None
 
 
 def parse_required_text(raw: str) -> str:
-    text = raw.strip()
+    text = check_text(raw.strip())
     if not text:
         raise ValueError("is empty; a value is required")
     return text
+
+
+ACCOUNT_RULE = (
+    "1 to 64 characters: letters, digits, '.', '_', '-', '@' and spaces, "
+    "starting with a letter or digit and not ending with a space"
+)
+_ACCOUNT = re.compile(r"[^\W_][\w.@ -]{0,63}", re.UNICODE)
+
+
+def parse_account(raw: str) -> str:
+    """An account name as SPEC section 2 uses it: a short label that is safe in a URL path
+    segment, a file name and a terminal (no '/', no control characters, no '..')."""
+    name = raw.strip()
+    if not _ACCOUNT.fullmatch(name) or name.endswith(" "):
+        shown = repr(name if len(name) <= 40 else name[:40] + "...")
+        raise ValueError(f"{shown} is not an account name; use {ACCOUNT_RULE}")
+    return name
+
+
+def _in_range(day: date, raw: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"{shown(raw.strip())} is out of range; dates must be from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day
 
 
 def parse_bool(raw: str) -> bool:
@@ -33,7 +86,7 @@ def parse_bool(raw: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"{raw!r} is not a boolean; write true/false, yes/no, 1/0 or y/n")
+    raise ValueError(f"{shown(raw)} is not a boolean; write true/false, yes/no, 1/0 or y/n")
 
 
 def parse_timestamp(raw: str) -> datetime:
@@ -41,14 +94,16 @@ def parse_timestamp(raw: str) -> datetime:
     text = raw.strip()
     try:
         moment = datetime.fromisoformat(text)
+        utc = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     except ValueError:
         raise ValueError(
-            f"{raw!r} is not an ISO 8601 date or time; "
+            f"{shown(raw)} is not an ISO 8601 date or time; "
             "write 2026-03-01 or 2026-03-01T17:05:00-08:00"
         ) from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    except OverflowError:  # 9999-12-31T23:59:59-12:00 is in year 10000 once in UTC
+        utc = datetime.max.replace(tzinfo=UTC)
+    _in_range(utc.date(), raw)
+    return utc
 
 
 def parse_day(raw: str) -> date:
@@ -56,9 +111,11 @@ def parse_day(raw: str) -> date:
     text = raw.strip()
     if len(text) == 10:  # the common plain date: skip the datetime round trip
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return _in_range(day, raw)
     return parse_timestamp(text).date()
 
 
@@ -70,23 +127,27 @@ def parse_us_day(raw: str) -> date:
     parts = text.split("/")
     try:
         month, day, year = (int(p) for p in parts)
-        return date(year + 2000 if year < 100 else year, month, day)
-    except ValueError:
-        raise ValueError(f"{raw!r} is not a date; write M/D/YY as in Amazon's report") from None
+        found = date(year + 2000 if year < 100 else year, month, day)
+    except (ValueError, OverflowError):
+        expected = "write M/D/YY as in Amazon's report"
+        raise ValueError(f"{shown(raw)} is not a date; {expected}") from None
+    return _in_range(found, raw)
 
 
-def parse_int(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
-    if high is None:
-        expected = f"at least {low}"
-    else:
-        expected = f"at most {high}" if low is None else f"{low} to {high}"
+def parse_int(low: int | None = None, high: int = MAX_COUNT) -> Callable[[str], int]:
+    """A whole number from `low` to `high` (a count, at most MAX_COUNT, unless told)."""
+    expected = f"at most {high:,}" if low is None else f"{low} to {high:,}"
 
     def parse(raw: str) -> int:
+        text = raw.strip()
+        # int() would spend quadratic time on a megabyte of digits before refusing it.
+        if len(text) > 24:
+            raise ValueError(f"{text[:24]!r}... is too long for a number; expected {expected}")
         try:
-            value = int(raw.strip())
+            value = int(text)
         except ValueError:
-            raise ValueError(f"{raw!r} is not a whole number") from None
-        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValueError(f"{shown(raw)} is not a whole number") from None
+        if (low is not None and value < low) or value > high:
             raise ValueError(f"{value} is out of range; expected {expected}")
         return value
 
@@ -102,7 +163,9 @@ def parse_choice(enum: type[E]) -> Callable[[str], E]:
         try:
             return members[raw.strip().lower()]
         except KeyError:
-            raise ValueError(f"unknown value {raw.strip()!r}; expected one of: {allowed}") from None
+            raise ValueError(
+                f"unknown value {shown(raw.strip())}; expected one of: {allowed}"
+            ) from None
 
     return parse
 

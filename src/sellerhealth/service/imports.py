@@ -1,4 +1,9 @@
-"""Importing files: read them all, store nothing if any has a bad row (unless told to skip)."""
+"""Importing files: read them all, store nothing if any has a bad row (unless told to skip).
+
+Every file of one call is stored in one transaction (`Store.batch`): either all of them land
+or none does, whether a later file is refused by the store or the process is killed between
+two files.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sellerhealth.errors import InputError, RowError
+from sellerhealth.errors import InputError, RowError, StoreValueError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
 from sellerhealth.service import kept_replay
@@ -24,6 +29,7 @@ class ImportOutcome:
     rejected: int = 0
     rejects_file: Path | None = None
     outside_amazon: int = 0  # orders placed outside Amazon (MCF), counted but not stored
+    encoding: str = "utf-8-sig"
 
 
 def _sha256(path: Path) -> str:
@@ -37,13 +43,22 @@ def _sha256(path: Path) -> str:
 def write_rejects(result: ReadResult) -> Path:
     """The rejected rows, each with its reasons, in a CSV beside the input."""
     path = Path(f"{result.path}.rejects.csv")
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    # Only the columns the importer reads: the buyer's e-mail and address columns are left in
+    # the input, as they are left out of the store.
+    kept = result.read_columns
+    if kept is None:
+        kept = tuple(range(max([len(result.header), *(len(r.cells) for r in result.rejected)])))
+    with path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["line", "problems", *result.header])
+        writer.writerow(["line", "problems", *(_at(result.header, i) for i in kept)])
         for row in result.rejected:
             problems = "; ".join(f"{e.column}: {e.problem}" for e in row.errors)
-            writer.writerow([row.line, problems, *row.cells])
+            writer.writerow([row.line, problems, *(_at(row.cells, i) for i in kept)])
     return path
+
+
+def _at(cells: tuple[str, ...], index: int) -> str:
+    return cells[index] if index < len(cells) else ""
 
 
 def import_files(
@@ -69,23 +84,33 @@ def import_files(
             f"nothing was imported: fix the {len(shown)} problem(s) above{advice}", shown
         )
     outcomes = []
-    for path, result in zip(paths, results, strict=True):
-        rejects = write_rejects(result) if result.rejected else None
-        source = ImportSource(str(path), result.kind, options.account, _sha256(path), result.rows)
-        summary = store.import_records(result.records, source, result.fields)
-        outcomes.append(
-            ImportOutcome(
-                path,
-                result.kind,
-                result.rows,
-                summary,
-                len(result.rejected),
-                rejects,
-                result.outside_amazon,
+    with store.batch():
+        for path, result in zip(paths, results, strict=True):
+            source = ImportSource(
+                str(path), result.kind, options.account, _sha256(path), result.rows
             )
-        )
+            try:
+                summary = store.import_records(result.records, source, result.fields)
+            except StoreValueError as problem:
+                raise InputError(f"{path}: {problem}; nothing was imported") from None
+            outcomes.append(
+                ImportOutcome(
+                    path,
+                    result.kind,
+                    result.rows,
+                    summary,
+                    len(result.rejected),
+                    None,
+                    outside_amazon=result.outside_amazon,
+                    encoding=result.encoding,
+                )
+            )
     refresh_replays(store, [outcome.summary for outcome in outcomes])
-    return outcomes
+    # Written once the import has landed: a refused import leaves no rejects file behind.
+    return [
+        replace(o, rejects_file=write_rejects(r)) if r.rejected else o
+        for o, r in zip(outcomes, results, strict=True)
+    ]
 
 
 def refresh_replays(store: Store, summaries: list[ImportSummary]) -> None:

@@ -2,6 +2,10 @@
 
 A migration is a named list of SQL statements that both databases accept. Append new ones at
 the end; never edit one that has shipped.
+
+`migrate` reads the store's version first and writes nothing when it is current, so opening a
+store to read never takes the write lock (and never waits for a writer); only a store older
+than the program is migrated, once, by the first process that opens it.
 """
 
 from __future__ import annotations
@@ -64,8 +68,14 @@ def current_version(backend: Backend) -> int:
     return int(backend.query("SELECT COALESCE(MAX(version), 0) FROM schema_version")[0][0])
 
 
+def latest_version(migrations: tuple[Migration, ...] = MIGRATIONS) -> int:
+    return max(m.version for m in migrations)
+
+
 def migrate(backend: Backend, migrations: tuple[Migration, ...] = MIGRATIONS) -> list[Migration]:
     """Apply every migration newer than the store's version; return the ones applied."""
+    if current_version(backend) >= latest_version(migrations):
+        return []  # a plain read: the store is current
     applied = []
     with backend.transaction():
         backend.execute(

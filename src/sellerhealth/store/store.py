@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -52,13 +53,31 @@ class Store:
 
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
+        # Reads the schema version; writes (and waits for the write lock) only when the store
+        # is older than the program, which happens once per migration (see store.migrations).
         migrate(backend)
         # Records and columns already read, per account; any import empties it.
         self._cache: dict[tuple[Any, ...], Any] = {}
 
     @classmethod
     def open(cls, target: str | Path) -> Store:
-        return cls(open_backend(target))
+        backend = open_backend(target)
+        try:
+            return cls(backend)
+        except BaseException:
+            backend.close()
+            raise
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction around several writes: every `import_records` (and any other write)
+        inside it lands when the block ends, or none does."""
+        self._cache.clear()
+        try:
+            with self.backend.transaction():
+                yield
+        finally:
+            self._cache.clear()
 
     def close(self) -> None:
         self.backend.close()

@@ -6,14 +6,20 @@ database between requests: `sellerhealth import` can write while the server runs
 WAL mode lets readers and the one writer work side by side). Nothing here writes: every GET
 computes from the store as it is.
 
+Opening the store per request only reads its schema version: the app migrates the store once,
+when it is created (`serve` start), so a request never takes the write lock or waits for an
+import. A store busy beyond the bound (see store.backends) answers 503.
+
 Errors: a SellerhealthError becomes `{"error": message}` with status 400 for a usage error
-(a bad `metric`, `to` before `from`), 503 when the store cannot be opened and 422 otherwise
-(data that cannot give an answer, such as an account without orders); an unknown account is
-404 and a bad date 422. The dashboard shows the same message on an HTML page.
+(a bad `metric`, `to` before `from`), 503 with `Retry-After` when the store cannot be opened
+or is busy, and 422 otherwise (data that cannot give an answer, such as an account without
+orders); an unknown account is 404 and a bad date 422; anything unexpected is a JSON 500 that
+says no more than that. The dashboard shows the same message on an HTML page.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,13 +54,22 @@ def create_app(db: str) -> FastAPI:
         redoc_url=None,
     )
     app.state.db = db
+    _migrate_once(db)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_exception_handler(SellerhealthError, _sellerhealth_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
     return app
+
+
+def _migrate_once(db: str) -> None:
+    """Bring the store to the program's schema at start, so requests only ever read. A store
+    that cannot be opened now is not fatal: each request answers 503 until it can."""
+    with contextlib.suppress(StoreError):
+        Store.open(db).close()
 
 
 # --- Dependencies ----------------------------------------------------------------------------
@@ -136,7 +151,15 @@ def error_status(problem: SellerhealthError) -> int:
 
 
 async def _sellerhealth_error(request: Request, problem: SellerhealthError) -> Response:
-    return error_response(request, error_status(problem), str(problem))
+    response = error_response(request, error_status(problem), str(problem))
+    if isinstance(problem, StoreError):
+        response.headers["Retry-After"] = str(problem.retry_after)
+    return response
+
+
+async def _unexpected_error(request: Request, _problem: Exception) -> Response:
+    # The details go to the server's log (Starlette logs the exception), not to the client.
+    return error_response(request, 500, "internal error; the server log has the details")
 
 
 async def _http_error(request: Request, problem: StarletteHTTPException) -> Response:
