@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sellerhealth.store import connections as spapi
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend
 
@@ -47,6 +48,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX alerts_pending ON alerts (sent_at, created_on)",
         ),
     ),
+    # Version 4 is the lead's (issue 9); 5 holds the Selling Partner connections (issue 12).
+    Migration(5, "selling partner connections and sync checkpoints", spapi.DDL),
 )
 
 
