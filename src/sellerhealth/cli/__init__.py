@@ -3,7 +3,18 @@
 Each module registers its commands on the one Typer app in `common`.
 """
 
-from sellerhealth.cli import data, forecasts, health, metrics, settings, states, web
+from sellerhealth.cli import data, forecasts, health, metrics, settings, states, sync, web
 from sellerhealth.cli.common import app, main
 
-__all__ = ["app", "data", "forecasts", "health", "main", "metrics", "settings", "states", "web"]
+__all__ = [
+    "app",
+    "data",
+    "forecasts",
+    "health",
+    "main",
+    "metrics",
+    "settings",
+    "states",
+    "sync",
+    "web",
+]

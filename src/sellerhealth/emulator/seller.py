@@ -4,7 +4,8 @@ Built from the sample's own files (`sellerhealth.sample.generate`), so the emula
 file import describe the same seller: the all-orders flat file and its ship-by dates become
 Orders API v0 orders; the two feedback reports become one feedback list in which what the
 newer report lacks is removed the day after the older one was taken; A-to-z claims granted
-or refunded become `GuaranteeClaimEvent`s posted on their status day, chargebacks become
+or refunded (and not under Buy Shipping protection) become `GuaranteeClaimEvent`s posted on
+their status day, chargebacks become
 `ChargebackEvent`s posted on the day they were received; the V2 performance report is
 served as it is. Every view takes `now`: nothing Amazon would not know yet is shown.
 """
@@ -15,6 +16,7 @@ import csv
 import io
 import json
 import tempfile
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -100,6 +102,8 @@ class SampleSeller:
     performance: str = "{}"
     claim_events: list[dict[str, Any]] = field(default_factory=list)
     chargeback_events: list[dict[str, Any]] = field(default_factory=list)
+    # The orders as of one `now`, by last update, with their update stamps (for bisect).
+    _shown: tuple[datetime, list[dict[str, Any]], list[str]] | None = None
 
     @classmethod
     def build(cls, end: date = sample.DEMO_AS_OF, seed: int = sample.DEMO_SEED) -> SampleSeller:
@@ -117,9 +121,13 @@ class SampleSeller:
 
     def orders_updated(self, after: datetime, now: datetime) -> list[dict[str, Any]]:
         """getOrders by LastUpdatedAfter: oldest update first, as Amazon pages them."""
-        shown = [o for o in (order.as_of(now) for order in self.orders) if o is not None]
-        found = [o for o in shown if parse_instant(o["LastUpdateDate"]) >= after]
-        return sorted(found, key=lambda o: (o["LastUpdateDate"], o["AmazonOrderId"]))
+        if self._shown is None or self._shown[0] != now:
+            listed = [o for o in (order.as_of(now) for order in self.orders) if o is not None]
+            listed.sort(key=lambda o: (o["LastUpdateDate"], o["AmazonOrderId"]))
+            self._shown = (now, listed, [o["LastUpdateDate"] for o in listed])
+        _, shown, stamps = self._shown
+        # The stamps are uniform `...Z` strings: they sort as the instants do.
+        return shown[bisect_left(stamps, zulu(after)) :]
 
     def feedback_report(self, first: date, last: date, now: datetime) -> str:
         """GET_SELLER_FEEDBACK_DATA over [first, last] as taken on `now` (TSV)."""
@@ -190,9 +198,10 @@ def _us_day(text: str) -> date:
 
 
 def _feedback(older: str, newer: str, end: date) -> list[FeedbackRow]:
-    """Both reports' rows; a row only the older one lists was removed after it was taken."""
+    """Both reports' rows; a row only the older one lists was removed the day after the older
+    report was taken (`FEEDBACK_1_LAG_DAYS` before `end`)."""
     old_rows, new_rows = _rows(older, "\t"), _rows(newer, "\t")
-    old_taken = max((_us_day(r["Date"]) for r in old_rows), default=end)
+    old_taken = end - timedelta(days=sample.FEEDBACK_1_LAG_DAYS)
     listed = {r["Order ID"] for r in new_rows}
     by_order = {r["Order ID"]: r for r in old_rows} | {r["Order ID"]: r for r in new_rows}
     return [
@@ -213,11 +222,12 @@ def _event(order_id: str, day: str) -> dict[str, Any]:
 
 
 def _claim_events(text: str) -> list[dict[str, Any]]:
-    """A claim Amazon paid out of the seller's account (granted or refunded) is posted."""
+    """A claim Amazon paid out of the seller's account (granted or refunded) is posted; one
+    under Buy Shipping protection is paid by Amazon, so the seller's account shows nothing."""
     return [
         _event(row["order_id"], row["status_date"] or row["claim_date"])
         for row in _rows(text)
-        if row["status"] in ("granted", "refunded")
+        if row["status"] in ("granted", "refunded") and row["buy_shipping_protected"] != "true"
     ]
 
 

@@ -157,10 +157,9 @@ class Emulator:
             # Amazon answers up to two minutes before now, and says so (LastUpdatedBefore).
             before = self.now - timedelta(minutes=2)
         size = min(int(query.get("MaxResultsPerPage", PAGE_SIZE)), PAGE_SIZE)
+        upto = zulu(before)  # uniform `...Z` stamps compare as the instants do
         found = [
-            o
-            for o in self.seller.orders_updated(after, self.now)
-            if parse_instant(o["LastUpdateDate"]) < before
+            o for o in self.seller.orders_updated(after, self.now) if o["LastUpdateDate"] < upto
         ]
         page = found[offset : offset + size]
         payload: dict[str, Any] = {"Orders": page, "LastUpdatedBefore": zulu(before)}

@@ -171,12 +171,14 @@ class Connections:
         with self.backend.transaction():
             self.backend.execute(CHECKPOINTS.upsert(self.backend.placeholder), row)
 
-    def imported(self, account: str, kind: str, sha256: str) -> bool:
-        """Whether the import log has this exact document for this account and kind."""
-        rows = self.backend.query(
-            "SELECT 1 FROM imports WHERE import_id = ?", (f"{account}:{kind}:{sha256}",)
-        )
-        return bool(rows)
+    def imported(self, account: str, kind: str, sha256: str, name: str | None = None) -> bool:
+        """Whether the import log has this exact document for this account and kind (and,
+        given `name`, under that file name: a report's name carries its range and day)."""
+        sql = "SELECT file FROM imports WHERE import_id = ?"
+        rows = self.backend.query(sql, (f"{account}:{kind}:{sha256}",))
+        if name is None:
+            return bool(rows)
+        return any(str(row[0]).replace("\\", "/").endswith("/" + name) for row in rows)
 
 
 DDL = tuple(spec.ddl() for spec in TABLES)
