@@ -208,3 +208,21 @@ FILES_THE_API_LACKS = frozenset(
         "messages.csv",
     }
 )
+
+
+def start_sync_thread(db: str, every: float = 60.0) -> None:
+    """`serve --sync`: check the schedule each `every` seconds, beside the server, on the
+    server's store (its own connection: the web requests open theirs)."""
+    import threading
+    import time
+
+    def loop() -> None:
+        while True:
+            try:
+                with Store.open(db) as store:
+                    sync_due(store)
+            except Exception as problem:  # keep serving; say why it stopped
+                err.print(f"sync: {type(problem).__name__}: {problem}", markup=False)
+            time.sleep(every)
+
+    threading.Thread(target=loop, name="sellerhealth-sync", daemon=True).start()
