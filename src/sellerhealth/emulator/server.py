@@ -294,6 +294,8 @@ class Server:
         self.emulator = emulator
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(emulator))
         self.httpd.daemon_threads = True
+        # A client that gave up on a slow answer leaves a broken pipe: not worth a traceback.
+        self.httpd.handle_error = lambda _request, _address: None  # type: ignore[method-assign]
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
