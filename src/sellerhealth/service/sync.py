@@ -243,7 +243,7 @@ def sync_account(
             except SyncError as problem:
                 run.result.error = str(problem)
                 Connections(store.backend).failed(account, kind, str(problem))
-                log.warning("%s", problem)
+                log.info("%s", problem)  # the result carries it: the caller prints it
     return result
 
 
