@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tests.cli.conftest import cli  # noqa: F401  # the real entry point, in process
 from tests.store.conftest import target  # noqa: F401  # both stores, as the store tests
 
 from sellerhealth.connectors.spapi import Credentials, Endpoint, Retry
@@ -73,7 +74,7 @@ def rig(seller: SampleSeller) -> Iterator[Rig]:
     from datetime import UTC, datetime
 
     app = lwa_app()
-    emulator = Emulator(seller, app, datetime.now(UTC), speed=1000)
+    emulator = Emulator(seller, app, datetime.now(UTC), speed=20000)
     with Server(emulator) as server:
         env = {"SELLERHEALTH_SECRET_KEY": new_key()}
         yield Rig(

@@ -30,7 +30,7 @@ def test_429_bursts_wait_for_the_stated_rate_and_retry(rig: Rig, store: Store) -
     assert rig.emulator.calls_to("getOrders", 429) == 3
     assert _orders(store) == ORDERS_BY_END
     # After each 429 the next call waits at least one request's refill at the stated rate
-    # (x-amzn-RateLimit-Limit: 0.0167/s scaled by the emulator's speed 1000, about 60 ms).
+    # (x-amzn-RateLimit-Limit: 0.0167/s scaled by the emulator's speed, 20000: 3 ms).
     interval = 1 / (USAGE_PLANS["getOrders"].rate * rig.emulator.speed)
     stamps = [at for at, op, _ in rig.emulator.calls if op == "getOrders"]
     statuses = [st for _, op, st in rig.emulator.calls if op == "getOrders"]

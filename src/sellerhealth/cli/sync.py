@@ -133,13 +133,19 @@ def _sync_and_print(
         try:
             result = sync_service.sync_account(store, name, moment, since, retry=retry)
         except UsageError as problem:
-            err.print(f"{name}: {problem}", markup=False, highlight=False)
+            _line(f"{name}: FAILED: {problem}")
             failed = True
             continue
         for line in sync_service.describe(result):
-            (err if "FAILED" in line else out).print(line, markup=False, highlight=False)
+            _line(line)
         failed = failed or bool(result.failed)
     return failed
+
+
+def _line(text: str) -> None:
+    """One result line, never wrapped (a log reader greps it whole)."""
+    console = err if ": FAILED: " in text else out
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def sync_due(store: Store, accounts: list[str] | None = None) -> bool:
@@ -149,7 +155,7 @@ def sync_due(store: Store, accounts: list[str] | None = None) -> bool:
     failed = False
     for result in sync_service.sync_accounts(store, plan, moment):
         for line in sync_service.describe(result):
-            (err if "FAILED" in line else out).print(line, markup=False, highlight=False)
+            _line(line)
         failed = failed or bool(result.failed)
     return failed
 
@@ -176,7 +182,7 @@ def demo_sync(folder: Path, db: Path) -> None:
     os.environ["SELLERHEALTH_SECRET_KEY"] = key
     lwa = LwaApp(*(f"demo-{n}-{os.urandom(8).hex()}" for n in ("client", "secret", "refresh")))
     err.print("starting the Selling Partner API emulator on 127.0.0.1 ...")
-    emulator = Emulator(SampleSeller.build(), lwa, datetime.now(UTC), speed=1000)
+    emulator = Emulator(SampleSeller.build(), lwa, datetime.now(UTC), speed=20000)
     fast = Retry(backoff=0.05, poll=0.05)
     with Server(emulator) as server, Store.open(db) as store:
         err.print(f"emulator at {server.url}; connecting demo-seller")
