@@ -171,8 +171,23 @@ class SpApi:
             op: _Bucket(plan.rate, plan.burst, plan.burst) for op, plan in USAGE_PLANS.items()
         }
         self.calls = 0
+        self._clients: dict[tuple[str, tuple[Any, ...]], Client] = {}
+        self.http = httpx.Client(timeout=self.retry.timeout)  # report documents' URLs
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self.http.close()
 
     def client(self, api: type[C], **kwargs: Any) -> C:
+        """One client per API (and version) for this connection: each opens its own HTTP
+        connection pool and reads the CA bundle, which costs more than a call."""
+        key = (api.__name__, tuple(sorted(kwargs.items())))
+        if key not in self._clients:
+            self._clients[key] = self._new_client(api, **kwargs)
+        return self._clients[key]  # type: ignore[return-value]
+
+    def _new_client(self, api: type[C], **kwargs: Any) -> C:
         client_id, secret, refresh = self._credentials.values()
         return api(
             self.marketplace,  # type: ignore[arg-type]  # any object with the three attributes

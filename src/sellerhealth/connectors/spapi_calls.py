@@ -134,9 +134,8 @@ def _document(api: SpApi, reports: Reports, document_id: str) -> str:
         meta = api.call("getReportDocument", lambda: reports.get_report_document(document_id))
         url = meta.payload["url"]
         try:
-            with httpx.Client(timeout=api.retry.timeout) as http:
-                response = http.get(url)
-                response.raise_for_status()
+            response = api.http.get(url)
+            response.raise_for_status()
             raw = response.content
             if meta.payload.get("compressionAlgorithm") == "GZIP":
                 raw = gzip.decompress(raw)

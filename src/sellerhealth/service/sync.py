@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -234,7 +235,7 @@ def sync_account(
     api = api_for(connection, env, retry)
     result = SyncResult(account)
     moment = now or datetime.now(UTC)
-    with tempfile.TemporaryDirectory(prefix="sellerhealth-sync-") as folder:
+    with tempfile.TemporaryDirectory(prefix="sellerhealth-sync-") as folder, closing(api):
         for kind in kinds:
             run = _Run(store, api, moment, since, Path(folder), KindResult(kind))
             result.kinds.append(run.result)

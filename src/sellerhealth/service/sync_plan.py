@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable, Mapping
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 
 from sellerhealth.connectors import spapi_calls as calls
@@ -41,8 +42,8 @@ def connect(
         raise UsageError(f"--region: {region!r} is not one of: {', '.join(REGION_MARKETPLACE)}")
     where = endpoint or Endpoint(region)
     sealed = seal(credentials, env)  # fail on a missing key before calling Amazon
-    api = SpApi(account, credentials, where, retry=retry)
-    found = calls.marketplaces(api)
+    with closing(SpApi(account, credentials, where, retry=retry)) as api:
+        found = calls.marketplaces(api)
     ids = tuple(p["marketplace"]["id"] for p in found if p.get("marketplace"))
     if not ids:
         raise SyncError(
