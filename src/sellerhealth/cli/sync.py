@@ -127,24 +127,25 @@ def _sync_and_print(
     moment: datetime,
     since: date | None = None,
     retry: Retry | None = None,
+    to_stderr: bool = False,
 ) -> bool:
     failed = False
     for name in accounts:
         try:
             result = sync_service.sync_account(store, name, moment, since, retry=retry)
         except UsageError as problem:
-            _line(f"{name}: FAILED: {problem}")
+            _line(f"{name}: FAILED: {problem}", to_stderr)
             failed = True
             continue
         for line in sync_service.describe(result):
-            _line(line)
+            _line(line, to_stderr)
         failed = failed or bool(result.failed)
     return failed
 
 
-def _line(text: str) -> None:
-    """One result line, never wrapped (a log reader greps it whole)."""
-    console = err if ": FAILED: " in text else out
+def _line(text: str, to_stderr: bool = False) -> None:
+    """One result line, never wrapped (a log reader greps it whole); failures on stderr."""
+    console = err if to_stderr or ": FAILED: " in text else out
     console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -192,7 +193,8 @@ def demo_sync(folder: Path, db: Path) -> None:
         for day in (DEMO_AS_OF - timedelta(days=FEEDBACK_1_LAG_DAYS), DEMO_AS_OF):
             emulator.set_day(day)
             err.print(f"\nsync as of {day}:")
-            _sync_and_print(store, ["demo-seller"], emulator.now, None, fast)
+            # stdout is the report's alone (`--format json` prints one document)
+            _sync_and_print(store, ["demo-seller"], emulator.now, None, fast, to_stderr=True)
         err.print("\nimporting what the API has no call for (ship dates, shipments, claims' ...):")
         files = write_sample(folder / "data", DEMO_AS_OF)
         for path in files:
