@@ -241,8 +241,8 @@ class SpApi:
         stated = (headers or {}).get("x-amzn-RateLimit-Limit")
         bucket = self._buckets[operation]
         try:
-            rate = float(stated)
-        except (TypeError, ValueError):
+            rate = float(str(stated))
+        except ValueError:
             return bucket.rate
         if rate > 0:
             bucket.rate = rate

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
+from functools import partial
 from typing import Any
 
 import httpx
@@ -60,9 +61,7 @@ def order_pages(api: SpApi, updated_after: datetime, next_token: str | None) -> 
         else:
             params = {"LastUpdatedAfter": zulu(updated_after), "MaxResultsPerPage": 100}
         query = dict(params, MarketplaceIds=[api.marketplace.marketplace_id])
-        answer = api.learn(
-            "getOrders", api.call("getOrders", lambda q=query: orders.get_orders(**q))
-        )
+        answer = api.learn("getOrders", api.call("getOrders", partial(orders.get_orders, **query)))
         token = answer.next_token
         yield Page({"payload": answer.payload}, token)
         if not token:
@@ -84,9 +83,8 @@ def financial_pages(
                 "PostedBefore": zulu(posted_before),
                 "MaxResultsPerPage": 100,
             }
-        answer = api.call(
-            "listFinancialEvents", lambda p=params: finances.list_financial_events(**p)
-        )
+        request = partial(finances.list_financial_events, **params)
+        answer = api.call("listFinancialEvents", request)
         token = answer.next_token
         yield Page({"payload": answer.payload}, token)
         if not token:

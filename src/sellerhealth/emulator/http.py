@@ -18,6 +18,7 @@ _FAILED = "We encountered an internal error. Please try again."
 
 class Handler(BaseHTTPRequestHandler):
     emulator: ClassVar[Emulator]
+    base_url: ClassVar[str] = ""  # set by the server once its port is known
     protocol_version = "HTTP/1.1"
     # Headers and body go out as two writes: without this, Nagle's algorithm and the client's
     # delayed ACK hold every answer about 40 ms.
@@ -75,10 +76,7 @@ class Handler(BaseHTTPRequestHandler):
         if operation == "getReport":
             return e.get_report(last)
         if operation == "getReportDocument":
-            host = (
-                self.headers.get("x-forwarded-host") or f"127.0.0.1:{self.server.server_address[1]}"
-            )
-            return e.report_document(last, f"http://{host}")
+            return e.report_document(last, self.base_url)
         return e.financial_events(query)
 
     def _fault(self, operation: str) -> bool:

@@ -17,8 +17,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
 
 from sellerhealth.connectors.spapi_models import (
     CANCELLED,
@@ -32,6 +32,9 @@ from sellerhealth.connectors.spapi_models import (
 )
 from sellerhealth.emulator.faults import Faults
 from sellerhealth.emulator.seller import SampleSeller, parse_instant, zulu
+
+if TYPE_CHECKING:
+    from sellerhealth.emulator.http import Handler
 
 PAGE_SIZE = 100  # getOrders MaxResultsPerPage default and maximum (ordersV0.json)
 POLLS_IN_QUEUE = 1  # getReport calls that still see IN_QUEUE, then IN_PROGRESS, then DONE
@@ -281,10 +284,15 @@ ROUTES = (  # (method, path prefix, operation)
 )
 
 
-def _handler(emulator: Emulator) -> type[BaseHTTPRequestHandler]:
+def _handler(emulator: Emulator) -> type[Handler]:
     from sellerhealth.emulator.http import Handler
 
     return type("EmulatorHandler", (Handler,), {"emulator": emulator})
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that gave up on a slow answer leaves a broken pipe: no traceback."""
 
 
 class Server:
@@ -292,11 +300,11 @@ class Server:
 
     def __init__(self, emulator: Emulator, port: int = 0) -> None:
         self.emulator = emulator
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(emulator))
+        handler = _handler(emulator)
+        self.httpd = _QuietServer(("127.0.0.1", port), handler)
         self.httpd.daemon_threads = True
-        # A client that gave up on a slow answer leaves a broken pipe: not worth a traceback.
-        self.httpd.handle_error = lambda _request, _address: None  # type: ignore[method-assign]
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        handler.base_url = self.url
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def __enter__(self) -> Server:
