@@ -26,6 +26,8 @@ from sellerhealth.sample import generate as sample
 
 # Orders API v0 FulfillmentChannel values (ordersV0.json, definitions.Order).
 _CHANNEL = {"Amazon": "AFN", "Merchant": "MFN"}
+# The flat file spells a status as Seller Central shows it; the API has its own enum.
+_API_STATUS = {"Cancelled": "Canceled"}
 # What an order not yet updated shows: its status before shipping (ordersV0.json OrderStatus).
 _BEFORE_UPDATE = {"AFN": "Pending", "MFN": "Unshipped"}
 FEEDBACK_HEADER = sample.FEEDBACK_COLUMNS
@@ -177,7 +179,7 @@ def _orders(flat: str, extra: str) -> list[ApiOrder]:
                 order_id=order_id,
                 purchased=parse_instant(row["purchase-date"]),
                 updated=parse_instant(row["last-updated-date"]),
-                status=row["order-status"],
+                status=_API_STATUS.get(row["order-status"], row["order-status"]),
                 channel=_CHANNEL[row["fulfillment-channel"]],
                 marketplace_id=sample.MARKETPLACE_ID,
                 units=units[order_id],
