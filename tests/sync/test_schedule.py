@@ -3,6 +3,7 @@ alert goes out without anyone importing anything."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -71,3 +72,29 @@ def test_watch_syncs_the_connected_account_then_alerts(
     # Nothing is due an instant later: the second run only checks.
     code, again, _ = cli(*args)
     assert code == 0 and "document(s)" not in again
+
+
+def test_serve_sync_thread_syncs_the_due_accounts(
+    rig: Rig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sellerhealth.cli.sync import start_sync_thread
+
+    monkeypatch.setenv("SELLERHEALTH_SECRET_KEY", rig.env["SELLERHEALTH_SECRET_KEY"])
+    db = tmp_path / "store.db"
+    with Store.open(db) as store:
+        rig.connect(store)
+    rig.emulator.set_day(DEMO_AS_OF)
+    stop = start_sync_thread(str(db), every=0.1)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Store.open(db) as store:
+                marks = Connections(store.backend).checkpoints(ACCOUNT)
+                if len(marks) == 4 and all(c.synced_at for c in marks):
+                    break
+            time.sleep(0.1)
+    finally:
+        stop.set()
+    with Store.open(db) as store:
+        assert len(store.records(r.Order, ACCOUNT)) == 8454
+        assert len(store.snapshots(ACCOUNT)) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -107,7 +108,7 @@ def sync(
     moment = _instant(now) if now else datetime.now(UTC)
     first = option_day(since, "--since")
     with open_store() as store:
-        accounts = list(account or due(store, moment, None) or _connected(store))
+        accounts = list(account or _connected(store))
         if not accounts:
             raise UsageError("no connected account: run `sellerhealth connect --account A` first")
         failed = _sync_and_print(store, accounts, moment, first)
@@ -218,19 +219,20 @@ FILES_THE_API_LACKS = frozenset(
 )
 
 
-def start_sync_thread(db: str, every: float = 60.0) -> None:
+def start_sync_thread(db: str, every: float = 60.0) -> threading.Event:
     """`serve --sync`: check the schedule each `every` seconds, beside the server, on the
-    server's store (its own connection: the web requests open theirs)."""
-    import threading
-    import time
+    server's store (its own connection: the web requests open theirs). Set the returned event
+    to stop it."""
+    stop = threading.Event()
 
     def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 with Store.open(db) as store:
                     sync_due(store)
             except Exception as problem:  # keep serving; say why it stopped
                 err.print(f"sync: {type(problem).__name__}: {problem}", markup=False)
-            time.sleep(every)
+            stop.wait(every)
 
     threading.Thread(target=loop, name="sellerhealth-sync", daemon=True).start()
+    return stop
