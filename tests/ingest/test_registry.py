@@ -27,6 +27,7 @@ def test_every_kind_is_registered_once():
         "amazon-feedback",
         "amazon-performance",
         "amazon-orders-api",
+        "amazon-finances",
     }
 
 

@@ -3,7 +3,17 @@
 Each module registers its commands on the one Typer app in `common`.
 """
 
-from sellerhealth.cli import counters, data, forecasts, health, metrics, settings, states, web
+from sellerhealth.cli import (
+    counters,
+    data,
+    forecasts,
+    health,
+    metrics,
+    settings,
+    states,
+    sync,
+    web,
+)
 from sellerhealth.cli.common import app, main
 
 __all__ = [
@@ -16,5 +26,6 @@ __all__ = [
     "metrics",
     "settings",
     "states",
+    "sync",
     "web",
 ]

@@ -122,6 +122,10 @@ def demo(
     keep: Annotated[
         Path | None, typer.Option(help="Keep the sample files and store in this folder.")
     ] = None,
+    sync: Annotated[
+        bool,
+        typer.Option("--sync", help="Get the data through a local Selling Partner API emulator."),
+    ] = False,
 ) -> None:
     """Import the bundled sample seller into a fresh embedded store and print its report."""
     from sellerhealth.sample.generate import DEMO_AS_OF, write_sample
@@ -132,12 +136,19 @@ def demo(
     db = folder / "demo.db"
     for stale in folder.glob("demo.db*"):
         stale.unlink()
-    files = write_sample(folder / "data", DEMO_AS_OF)
+    if sync:
+        from sellerhealth.cli.sync import demo_sync
+
+        demo_sync(folder, db)
     with Store.open(db) as store:
-        store.set_account(AccountSettings("demo-seller"))
-        for path in files:
-            outcome = imports.import_files(store, [path], ReadOptions(account="demo-seller"))[0]
-            err.print(f"imported {path.name}: {outcome.kind}, {outcome.summary.records} records")
+        if not sync:
+            store.set_account(AccountSettings("demo-seller"))
+            for path in write_sample(folder / "data", DEMO_AS_OF):
+                options = ReadOptions(account="demo-seller")
+                outcome = imports.import_files(store, [path], options)[0]
+                err.print(
+                    f"imported {path.name}: {outcome.kind}, {outcome.summary.records} records"
+                )
         forecast = forecasts.odr_forecast(store, "demo-seller", DEMO_AS_OF)
         document = report.report(store, "demo-seller", DEMO_AS_OF, forecast)
     err.print(f"\nstore: {db}\n")

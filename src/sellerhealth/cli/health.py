@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sellerhealth.cli.common import app, choose_format, err, open_store, option_day, out, today
+from sellerhealth.cli.sync import sync_due
 from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import UsageError
 from sellerhealth.service import shipments as shipments_service
@@ -213,6 +214,7 @@ def watch(
     ] = None,
 ) -> None:
     """Run the alert checks on a schedule (or once, for cron) and print what was sent.
+    Accounts connected to Amazon (`sellerhealth connect`) are synced first when due.
 
     Exit status 1 when a channel still failed after its retries (the alert stays pending and
     is retried on the next run)."""
@@ -240,6 +242,7 @@ def watch(
             while True:
                 day = fixed_day or today()
                 moment = shipments_service.moment_for(fixed_day, datetime.now(UTC))
+                sync_due(store, accounts)  # connected accounts' due syncs, then the checks
                 last = run_once(store, settings, accounts, day, moment)
                 _print_run(last, accounts)
                 count += 1

@@ -13,6 +13,9 @@ from sellerhealth.cli.common import DEFAULT_DB, _state, app, err, open_store
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    sync: Annotated[
+        bool, typer.Option("--sync", help="Also sync connected accounts when due (each minute).")
+    ] = False,
 ) -> None:
     """Serve the JSON API (/api/...) and the dashboard (/) until interrupted.
 
@@ -26,4 +29,8 @@ def serve(
     with open_store() as store:  # fail now, with the store's message, if it cannot be opened
         where = store.backend.description
     err.print(f"sellerhealth: serving {where} on http://{host}:{port}/", highlight=False)
+    if sync:
+        from sellerhealth.cli.sync import start_sync_thread
+
+        start_sync_thread(db)
     uvicorn.run(create_app(db), host=host, port=port, log_level="info")

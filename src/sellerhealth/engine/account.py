@@ -55,11 +55,18 @@ def _open_violations(window_days: int) -> str:
 
 
 def compliance_sql(policy: Policy) -> str:
+    """Open violations per category, and violations dated in the window whatever their status
+    (`dated`): a category outside the policy's list is shown while it has one (the plain rule, `domain.compliance`)."""
+    window_days = policy.policy_compliance.window_days
     return f"""
         SELECT account, '{ACCOUNT_WIDE}' AS marketplace_id, category AS scope,
                'policyCompliance' AS metric, 'violations' AS part, count(*) AS weight,
                a AS d_from, b AS d_to
-        FROM ({_open_violations(policy.policy_compliance.window_days)}) GROUP BY ALL"""
+        FROM ({_open_violations(window_days)}) GROUP BY ALL
+        UNION ALL
+        SELECT account, '{ACCOUNT_WIDE}', category, 'policyCompliance', 'dated', count(*),
+               CAST(date AS DATE), CAST(date AS DATE) + {window_days - 1}
+        FROM violations GROUP BY ALL"""
 
 
 def ahr_sql(policy: Policy) -> str:

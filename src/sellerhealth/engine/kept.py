@@ -49,6 +49,11 @@ _COUNTED = (
 )
 
 
+# The version of the counting rules (engine/*.py's SQL): counters kept by another version are
+# recounted on first use, as counters kept under another policy are.
+COUNTING_RULES = 2
+
+
 @dataclass(frozen=True, slots=True)
 class Identity:
     """The policy an account's counters are counted under: its file and that file's version."""
@@ -59,7 +64,7 @@ class Identity:
     @classmethod
     def of(cls, store: Store, account: str) -> Identity:
         name = store.account(account).policy
-        return cls(name, policy_digest(name))
+        return cls(name, f"{policy_digest(name)}-{COUNTING_RULES}")
 
 
 def current(store: Store, account: str) -> Identity | None:

@@ -231,12 +231,14 @@ def assemble(
 def _compliance(values: Values, account: str, day: date, policy: Policy) -> dict[str, Any]:
     rules = policy.policy_compliance
     window = Window.ending(day, rules.window_days)
-    counts = {
-        scope: by_day.get(day, {}).get("violations", 0)
+    parts = {
+        scope: by_day.get(day, {})
         for (acc, where, scope, metric), by_day in values.items()
         if (acc, where, metric) == (account, ACCOUNT_WIDE, "policyCompliance")
     }
-    ordered = list(rules.categories) + sorted(c for c in counts if c not in rules.categories)
+    counts = {scope: p.get("violations", 0) for scope, p in parts.items()}
+    others = sorted(c for c, p in parts.items() if c not in rules.categories and p.get("dated", 0))
+    ordered = list(rules.categories) + others
     return {c: ViolationCount(c, window, counts.get(c, 0), rules.target) for c in ordered}
 
 

@@ -212,6 +212,8 @@ class AmazonOrdersApiImporter:
     def identify(self, head: str) -> bool:
         if not head.lstrip("\ufeff \t\r\n").startswith(("{", "[")):
             return False
+        if '"FinancialEvents"' in head:  # Finances API events name orders too
+            return False
         return '"AmazonOrderId"' in head or ('"payload"' in head and '"Orders"' in head)
 
     def read(self, path: Path, options: ReadOptions) -> ReadResult:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.ingest.amazon_feedback import AMAZON_FEEDBACK
+from sellerhealth.ingest.amazon_finances import AMAZON_FINANCES
 from sellerhealth.ingest.amazon_orders import AMAZON_ORDERS
 from sellerhealth.ingest.amazon_orders_api import AMAZON_ORDERS_API
 from sellerhealth.ingest.amazon_performance import AMAZON_PERFORMANCE
@@ -19,7 +20,7 @@ from sellerhealth.ingest.base import (
 from sellerhealth.ingest.canonical import CANONICAL
 from sellerhealth.ingest.text import head_text
 
-JSON_IMPORTERS: tuple[Importer, ...] = (AMAZON_PERFORMANCE, AMAZON_ORDERS_API)
+JSON_IMPORTERS: tuple[Importer, ...] = (AMAZON_PERFORMANCE, AMAZON_ORDERS_API, AMAZON_FINANCES)
 TABULAR_IMPORTERS: tuple[TabularImporter, ...] = (AMAZON_ORDERS, AMAZON_FEEDBACK, *CANONICAL)
 IMPORTERS: tuple[Importer, ...] = (*JSON_IMPORTERS, *TABULAR_IMPORTERS)
 

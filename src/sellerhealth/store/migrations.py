@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sellerhealth.store import connections as spapi
 from sellerhealth.store import counters
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend
@@ -52,6 +53,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX alerts_pending ON alerts (sent_at, created_on)",
         ),
     ),
+    # Version 4 is the kept counters (issue 9); 5 the Selling Partner connections (issue 12).
     Migration(
         4,
         "kept counters",
@@ -59,6 +61,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         # import or `sellerhealth rebuild`; until then their figures are counted from records.
         tuple(spec.ddl() for spec in counters.COUNTER_TABLES),
     ),
+    Migration(5, "selling partner connections and sync checkpoints", spapi.DDL),
 )
 
 
