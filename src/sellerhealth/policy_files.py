@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import json
 import tomllib
@@ -43,11 +45,10 @@ def load_policy(name_or_path: str = DEFAULT_POLICY) -> Policy:
 def _resolved(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     """The file's tables, with its `inherits` chain merged in (domain.policy_inherit)."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        stat = path.stat()
     except FileNotFoundError:
         raise PolicyError(str(path), ["file not found"]) from None
-    except tomllib.TOMLDecodeError as problem:
-        raise PolicyError(str(path), [f"not valid TOML: {problem}"]) from None
+    raw = copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
     meta = raw.get("meta")
     base_name = meta.get("inherits") if isinstance(meta, dict) else None
     if base_name is None:
@@ -59,6 +60,19 @@ def _resolved(path: Path, seen: tuple[str, ...]) -> dict[str, Any]:
     if problems:
         raise PolicyError(str(path), problems)
     return merged
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, mtime_ns: int, size: int) -> dict[str, Any]:
+    """The file's TOML, read once per version of it: every import and question reads the
+    account's policy, and parsing it costs more than the question (the key holds the file's
+    modification time and size, so an edited file is read again)."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(path, ["file not found"]) from None
+    except tomllib.TOMLDecodeError as problem:
+        raise PolicyError(path, [f"not valid TOML: {problem}"]) from None
 
 
 def policy_digest(name_or_path: str) -> str:

@@ -56,7 +56,8 @@ def _open_violations(window_days: int) -> str:
 
 def compliance_sql(policy: Policy) -> str:
     """Open violations per category, and violations dated in the window whatever their status
-    (`dated`): a category outside the policy's list is shown while it has one (the plain rule, `domain.compliance`)."""
+    (`dated`): a category outside the policy's list is shown while it has one, as the plain
+    rule (`domain.compliance`) shows it."""
     window_days = policy.policy_compliance.window_days
     return f"""
         SELECT account, '{ACCOUNT_WIDE}' AS marketplace_id, category AS scope,

@@ -67,8 +67,12 @@ def import_files(
     options: ReadOptions,
     kind: str | None = None,
     skip_bad_rows: bool = False,
+    refresh: bool = True,
 ) -> list[ImportOutcome]:
-    """Read every file first; store nothing if any has a bad row (unless skipping them)."""
+    """Read every file first; store nothing if any has a bad row (unless skipping them).
+
+    `refresh=False` leaves the kept replays to the caller (`refresh_replays` with the
+    outcomes' summaries), for one that imports many documents in a row, as a sync does."""
     if options.marketplace is None and options.account_marketplace is None:
         # A report's dates follow the account's marketplace, when it sells in just one.
         known = store.marketplaces(options.account)
@@ -105,7 +109,8 @@ def import_files(
                     encoding=result.encoding,
                 )
             )
-    refresh_replays(store, [outcome.summary for outcome in outcomes])
+    if refresh:
+        refresh_replays(store, [outcome.summary for outcome in outcomes])
     # Written once the import has landed: a refused import leaves no rejects file behind.
     return [
         replace(o, rejects_file=write_rejects(r)) if r.rejected else o

@@ -28,9 +28,9 @@ from sellerhealth.connectors.spapi_models import FEEDBACK_REPORT, PERFORMANCE_RE
 from sellerhealth.connectors.spapi_secrets import unseal
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.ingest.base import ReadOptions
-from sellerhealth.service.imports import import_files
+from sellerhealth.service.imports import import_files, refresh_replays
 from sellerhealth.store.connections import Connection, Connections
-from sellerhealth.store.store import Store
+from sellerhealth.store.store import ImportSummary, Store
 
 KINDS = ("orders", "finances", "feedback", "performance")
 FIRST_SYNC_DAYS = 365  # a first sync without --since: a year back (ODR needs 73 days)
@@ -69,6 +69,9 @@ class _Run:
     since: date | None
     spool: Path
     result: KindResult = field(default_factory=lambda: KindResult(""))
+    # What each imported page changed: the kept replay is refreshed once, when the sync ends
+    # (a replay left stale by a killed sync carries an old stamp and is never used).
+    imported: list[ImportSummary] = field(default_factory=list)
 
     @property
     def account(self) -> str:
@@ -102,7 +105,7 @@ class _Run:
         path = self.spool / name
         path.write_bytes(content)
         try:
-            outcome = import_files(self.store, [path], options, kind)[0]
+            outcome = import_files(self.store, [path], options, kind, refresh=False)[0]
         except InputError as problem:
             first = problem.errors[0] if problem.errors else problem.args[0]
             raise SyncError(
@@ -113,6 +116,7 @@ class _Run:
             path.unlink(missing_ok=True)
         self.result.documents += 1
         self.result.records += outcome.summary.records
+        self.imported.append(outcome.summary)
 
 
 def _orders(run: _Run) -> None:
@@ -235,16 +239,20 @@ def sync_account(
     api = api_for(connection, env, retry)
     result = SyncResult(account)
     moment = now or datetime.now(UTC)
+    imported: list[ImportSummary] = []
     with tempfile.TemporaryDirectory(prefix="sellerhealth-sync-") as folder, closing(api):
-        for kind in kinds:
-            run = _Run(store, api, moment, since, Path(folder), KindResult(kind))
-            result.kinds.append(run.result)
-            try:
-                SYNCERS[kind](run)
-            except SyncError as problem:
-                run.result.error = str(problem)
-                Connections(store.backend).failed(account, kind, str(problem))
-                log.info("%s", problem)  # the result carries it: the caller prints it
+        try:
+            for kind in kinds:
+                run = _Run(store, api, moment, since, Path(folder), KindResult(kind), imported)
+                result.kinds.append(run.result)
+                try:
+                    SYNCERS[kind](run)
+                except SyncError as problem:
+                    run.result.error = str(problem)
+                    Connections(store.backend).failed(account, kind, str(problem))
+                    log.info("%s", problem)  # the result carries it: the caller prints it
+        finally:
+            refresh_replays(store, imported)
     return result
 
 
