@@ -7,4 +7,5 @@ BIN=.venv/bin
 SELLERHEALTH_TEST_PG="$(scripts/postgres.sh start)"
 export SELLERHEALTH_TEST_PG
 trap 'scripts/postgres.sh stop' EXIT
-"$BIN/pytest" "$@"
+# Two workers: CI has two cores, and the suite is mostly CPU-bound DuckDB and subprocesses.
+"$BIN/pytest" -n "${PYTEST_WORKERS:-2}" "$@"

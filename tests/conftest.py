@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
 
 from sellerhealth.domain.policy import Policy
 from sellerhealth.policy_files import load_policy
+
+
+# The CLI's tables are as wide as COLUMNS says (160 when unset, see cli.common); test workers
+# may inherit a narrower one, which wraps the lines the tests look for.
+os.environ["COLUMNS"] = "160"
 
 
 @pytest.fixture(scope="session")

@@ -185,12 +185,12 @@ class SpApi:
         key = (api.__name__, tuple(sorted(kwargs.items())))
         if key not in self._clients:
             self._clients[key] = self._new_client(api, **kwargs)
-        return self._clients[key]  # type: ignore[return-value]
+        return self._clients[key]
 
     def _new_client(self, api: type[C], **kwargs: Any) -> C:
         client_id, secret, refresh = self._credentials.values()
         return api(
-            self.marketplace,  # type: ignore[arg-type]  # any object with the three attributes
+            self.marketplace,  # any object with the three attributes will do
             refresh_token=refresh,
             credentials={"lwa_app_id": client_id, "lwa_client_secret": secret},
             timeout=self.retry.timeout,

@@ -232,7 +232,7 @@ def carrier_transit_days(
     for s in shipments:
         if s.ship_confirm_date > now.date() or not s.carrier:
             continue
-        track = tracks.get((s.account, s.tracking_id), ())
+        track = tracks.get((s.account, s.tracking_id), ()) if s.tracking_id else ()
         delivered = _delivered_day(s, track, now.date())
         if delivered is None:
             continue

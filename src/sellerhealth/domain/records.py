@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import date as _Date  # a field below is named `date`
 from enum import StrEnum
 from typing import Any
 
@@ -211,12 +212,12 @@ class Cancellation:
 class Violation:
     account: str
     violation_id: str
-    date: date
+    date: _Date
     category: str
     severity: Severity = Severity.MEDIUM
     asin: str | None = None
     status: ViolationStatus = ViolationStatus.OPEN
-    status_date: date | None = None
+    status_date: _Date | None = None
 
 
 @dataclass(frozen=True, slots=True)

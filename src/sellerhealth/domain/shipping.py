@@ -87,7 +87,11 @@ def late_shipment(
         window = Window.ending(as_of, days)
         due = [o for o in known.values() if o.latest_ship_date in window]
         late = [
-            o for o in due if o.order_id in confirmed and confirmed[o.order_id] > o.latest_ship_date
+            o
+            for o in due
+            if o.order_id in confirmed
+            and o.latest_ship_date is not None
+            and confirmed[o.order_id] > o.latest_ship_date
         ]
         results.append(
             RateMetric(

@@ -69,7 +69,10 @@ class ReadResult:
 
 
 class Importer(Protocol):
-    kind: str
+    @property
+    def kind(self) -> str:
+        """The kind's name, as `--kind` takes it."""
+        ...
 
     def identify(self, head: str) -> bool:
         """True when a file starting with `head` (its first few kilobytes) is of this kind."""

@@ -924,8 +924,8 @@ class _Generator:
             negative, neutral, claim, chargeback = _BACKGROUND[order.channel]
             draw = rng.random()
             if draw < negative:
-                kinds, weights = zip(*_FEEDBACK_KINDS[order.channel], strict=True)
-                kind = rng.choices(kinds, weights=weights)[0]
+                choices = _FEEDBACK_KINDS[order.channel]
+                kind = rng.choices([k for k, _ in choices], weights=[w for _, w in choices])[0]
                 kind = "late_mfn" if order.delivered_late and rng.random() < 0.7 else kind
                 if day := self._later(order, _FEEDBACK_LAG):
                     self._feedback(order, day, kind)
