@@ -10,7 +10,6 @@ import pytest
 from sellerhealth.domain.policy import Policy
 from sellerhealth.policy_files import load_policy
 
-
 # The CLI's tables are as wide as COLUMNS says (160 when unset, see cli.common); test workers
 # may inherit a narrower one, which wraps the lines the tests look for.
 os.environ["COLUMNS"] = "160"

@@ -307,6 +307,31 @@ def test_rejects_leave_out_the_rater_email(cli, target, tmp_path):
     assert rejects.splitlines()[0] == "line,problems,Date,Rating,Comments,Order ID"
 
 
+def test_an_email_shifted_into_a_read_column_is_left_out_of_rejects_and_messages(
+    cli, target, tmp_path
+):
+    """A row missing its first cells puts the rater's e-mail under Rating and Order ID (a case
+    the long fuzz run found): neither the rejects file nor the error may show it."""
+    path = write(
+        tmp_path / "fb.txt",
+        FEEDBACK_HEADER
+        + "3/2/26\t1\tbroken\t\t111-1\tq@marketplace.amazon.com\n"
+        + "3/3/26\tSmaller than expected\tz@marketplace.amazon.com\n"
+        + "3/4/26\tpqz@marketplace.amazon.com\n",
+    )
+    code, _out, err = cli("--db", target, "import", str(path), "--marketplace", "amazon.com")
+    assert code == 1
+    assert "marketplace.amazon.com" not in err
+    assert f"{path}:4: rating: '[e-mail address left out]' is too long for a number" in err
+    code, _out, err = cli(
+        "--db", target, "import", str(path), "--skip-bad-rows", "--marketplace", "amazon.com"
+    )
+    assert code == 0, err
+    rejects = Path(f"{path}.rejects.csv").read_text()
+    assert "marketplace.amazon.com" not in rejects
+    assert "[e-mail address left out]" in rejects
+
+
 def test_rejects_leave_out_the_buyer_and_the_address(cli, target, tmp_path):
     order = {
         "AmazonOrderId": "111-2",

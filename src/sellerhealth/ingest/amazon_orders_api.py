@@ -23,7 +23,13 @@ from sellerhealth.domain.records import DEFAULT_MARKETPLACE, Channel, Order
 from sellerhealth.errors import RowError
 from sellerhealth.ingest.base import ReadOptions, ReadResult, RejectedRow
 from sellerhealth.ingest.json_input import load_json
-from sellerhealth.ingest.values import MAX_COUNT, check_text, parse_bool, parse_day
+from sellerhealth.ingest.values import (
+    MAX_COUNT,
+    check_text,
+    parse_bool,
+    parse_day,
+    without_emails,
+)
 
 Problem = tuple[str, str]  # (JSON field, what is wrong)
 # The `Order` fields a response fills: an import updates only these, so it does not blank the
@@ -189,7 +195,7 @@ class _Located(json.JSONDecoder):
 
 def _plain(text: str, limit: int = 60) -> str:
     cut = text if len(text) <= limit else text[: limit - 3] + "..."
-    return cut.encode("utf-8", "backslashreplace").decode("utf-8")
+    return without_emails(cut).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _read_fields(data: Any) -> Any:

@@ -28,9 +28,21 @@ MAX_COUNT = 1_000_000_000
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+# An e-mail address, or what is left of one cut short: a buyer's address that a shifted or
+# mistyped row puts in a column the importer reads must not reach a message or a rejects file.
+_EMAIL = re.compile(r"[^\s,;'\"<>@]+@[^\s,;'\"<>]*")
+EMAIL_LEFT_OUT = "[e-mail address left out]"
+
+
+def without_emails(text: str) -> str:
+    return _EMAIL.sub(EMAIL_LEFT_OUT, text) if "@" in text else text
+
+
 def shown(raw: str, limit: int = 60) -> str:
-    """A cell quoted for a message, cut short: a cell can be megabytes long."""
-    return repr(raw) if len(raw) <= limit else repr(raw[: limit - 3]) + "..."
+    """A cell quoted for a message, cut short (a cell can be megabytes long), with any e-mail
+    address left out."""
+    cut = raw if len(raw) <= limit else raw[: limit - 3]
+    return repr(without_emails(cut)) + ("" if cut is raw else "...")
 
 
 def check_text(text: str) -> str:
@@ -142,7 +154,7 @@ def parse_int(low: int | None = None, high: int = MAX_COUNT) -> Callable[[str], 
         text = raw.strip()
         # int() would spend quadratic time on a megabyte of digits before refusing it.
         if len(text) > 24:
-            raise ValueError(f"{text[:24]!r}... is too long for a number; expected {expected}")
+            raise ValueError(f"{shown(text, 27)} is too long for a number; expected {expected}")
         try:
             value = int(text)
         except ValueError:

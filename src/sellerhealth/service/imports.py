@@ -16,6 +16,7 @@ from pathlib import Path
 from sellerhealth.errors import InputError, RowError, StoreValueError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
+from sellerhealth.ingest.values import without_emails
 from sellerhealth.service import kept_replay
 from sellerhealth.store.store import ImportSource, ImportSummary, Store
 
@@ -52,13 +53,14 @@ def write_rejects(result: ReadResult) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["line", "problems", *(_at(result.header, i) for i in kept)])
         for row in result.rejected:
-            problems = "; ".join(f"{e.column}: {e.problem}" for e in row.errors)
+            problems = without_emails("; ".join(f"{e.column}: {e.problem}" for e in row.errors))
             writer.writerow([row.line, problems, *(_at(row.cells, i) for i in kept)])
     return path
 
 
 def _at(cells: tuple[str, ...], index: int) -> str:
-    return cells[index] if index < len(cells) else ""
+    # A shifted row can put the buyer's e-mail in a column that is read.
+    return without_emails(cells[index]) if index < len(cells) else ""
 
 
 def import_files(
