@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import Message
@@ -51,21 +51,30 @@ def marketplaces(api: SpApi) -> list[dict[str, Any]]:
     return [p for p in found if (p.get("participation") or {}).get("isParticipating", True)]
 
 
-def order_pages(api: SpApi, updated_after: datetime, next_token: str | None) -> Iterator[Page]:
-    """getOrders by LastUpdatedAfter, page by page (from `next_token` when resuming)."""
-    orders = api.client(Orders, version="v0")
+def _pages(
+    send: Callable[[dict[str, Any]], Any], first: dict[str, Any], next_token: str | None
+) -> Iterator[Page]:
+    """A paged operation, page by page: `first` asks for the first page, then each page's
+    NextToken alone for the next (from `next_token` when resuming)."""
     token = next_token
     while True:
-        if token:
-            params: dict[str, Any] = {"NextToken": token}
-        else:
-            params = {"LastUpdatedAfter": zulu(updated_after), "MaxResultsPerPage": 100}
-        query = dict(params, MarketplaceIds=[api.marketplace.marketplace_id])
-        answer = api.learn("getOrders", api.call("getOrders", partial(orders.get_orders, **query)))
+        answer = send({"NextToken": token} if token else first)
         token = answer.next_token
         yield Page({"payload": answer.payload}, token)
         if not token:
             return
+
+
+def order_pages(api: SpApi, updated_after: datetime, next_token: str | None) -> Iterator[Page]:
+    """getOrders by LastUpdatedAfter, page by page (from `next_token` when resuming)."""
+    orders = api.client(Orders, version="v0")
+
+    def send(params: dict[str, Any]) -> Any:
+        query = dict(params, MarketplaceIds=[api.marketplace.marketplace_id])
+        return api.learn("getOrders", api.call("getOrders", partial(orders.get_orders, **query)))
+
+    first = {"LastUpdatedAfter": zulu(updated_after), "MaxResultsPerPage": 100}
+    return _pages(send, first, next_token)
 
 
 def financial_pages(
@@ -73,22 +82,17 @@ def financial_pages(
 ) -> Iterator[Page]:
     """listFinancialEvents posted in [after, before), page by page."""
     finances = api.client(Finances, version="v0")
-    token = next_token
-    while True:
-        if token:
-            params: dict[str, Any] = {"NextToken": token}
-        else:
-            params = {
-                "PostedAfter": zulu(posted_after),
-                "PostedBefore": zulu(posted_before),
-                "MaxResultsPerPage": 100,
-            }
+
+    def send(params: dict[str, Any]) -> Any:
         request = partial(finances.list_financial_events, **params)
-        answer = api.call("listFinancialEvents", request)
-        token = answer.next_token
-        yield Page({"payload": answer.payload}, token)
-        if not token:
-            return
+        return api.call("listFinancialEvents", request)
+
+    first = {
+        "PostedAfter": zulu(posted_after),
+        "PostedBefore": zulu(posted_before),
+        "MaxResultsPerPage": 100,
+    }
+    return _pages(send, first, next_token)
 
 
 def report(api: SpApi, report_type: str, start: datetime, end: datetime) -> str | None:

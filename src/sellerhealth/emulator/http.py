@@ -88,21 +88,10 @@ class Handler(BaseHTTPRequestHandler):
             time.sleep(fault.seconds)
         elif fault.kind == "expire":
             self.emulator.expire_tokens()
-        elif fault.kind == "throttle":
-            self._json(
-                429,
-                _errors("QuotaExceeded", "You exceeded your quota for the requested resource."),
-                operation,
-            )
-            self._log(operation, 429)
-            return True
-        elif fault.kind == "error":
-            self._json(
-                500,
-                _errors("InternalFailure", "We encountered an internal error. Please try again."),
-                operation,
-            )
-            self._log(operation, 500)
+        elif fault.kind in _FAULT_ANSWERS:
+            status, code, message = _FAULT_ANSWERS[fault.kind]
+            self._json(status, _errors(code, message), operation)
+            self._log(operation, status)
             return True
         elif fault.kind == "drop":
             self._log(operation, 0)
@@ -159,6 +148,13 @@ class Handler(BaseHTTPRequestHandler):
 
     def _log(self, operation: str, status: int) -> None:
         self.emulator.calls.append((time.monotonic(), operation, status))
+
+
+# The answers of the faults that answer (Amazon's error shapes and texts).
+_FAULT_ANSWERS = {
+    "throttle": (429, "QuotaExceeded", "You exceeded your quota for the requested resource."),
+    "error": (500, "InternalFailure", "We encountered an internal error. Please try again."),
+}
 
 
 def _errors(code: str, message: str, details: str = "") -> dict[str, Any]:
