@@ -12,7 +12,8 @@ $(VENV)/.runtime: pyproject.toml
 	touch $@
 
 $(VENV)/.test: $(VENV)/.runtime
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,spark]'
+	java -version 2>/dev/null || (apt-get update -q && apt-get install -y -q openjdk-17-jre-headless)
 	touch $@
 
 demo: $(VENV)/.runtime  ## the main job on bundled sample data, embedded store

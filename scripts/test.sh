@@ -8,4 +8,4 @@ SELLERHEALTH_TEST_PG="$(scripts/postgres.sh start)"
 export SELLERHEALTH_TEST_PG
 trap 'scripts/postgres.sh stop' EXIT
 # Two workers: CI has two cores, and the suite is mostly CPU-bound DuckDB and subprocesses.
-"$BIN/pytest" -n "${PYTEST_WORKERS:-2}" "$@"
+"$BIN/pytest" -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

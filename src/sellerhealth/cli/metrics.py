@@ -20,6 +20,7 @@ from sellerhealth.cli.common import (
     print_rows,
     today,
 )
+from sellerhealth.cli.counters import Conf, Data, EngineName, Export, Master, spark_engine
 from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.service import metrics
 from sellerhealth.service import report as report_service
@@ -72,12 +73,18 @@ def portfolio(
         str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    engine: EngineName = "duckdb",
+    master: Master = None,
+    data: Data = None,
+    export: Export = None,
+    conf: Conf = None,
 ) -> None:
     """Every account on one day, failing ones first, with the figures that fail (one pass)."""
     fmt = choose_format(fmt, ROW_FORMATS)
     day = option_day(as_of, "--as-of") or today()
+    spark = spark_engine(engine, master, data, export, conf)
     with open_store() as store:
-        lines = portfolio_lines(store, day)
+        lines = portfolio_lines(store, day, spark)
     if fmt == "json":  # the failing figures whole, exact
         sys.stdout.write(json.dumps([line.as_dict() for line in lines], indent=2) + "\n")
         return

@@ -55,9 +55,11 @@ def values_sql(counters: str, first: date, last: date) -> str:
             GROUP BY ALL
         ),
         groups AS (SELECT {_KEY_LIST} FROM base UNION SELECT {_KEY_LIST} FROM inside),
-        days AS (
-            SELECT CAST(unnest(generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 DAY))
-                        AS DATE) AS day
+        days AS (  -- the cast outside the generator: Spark allows no generator inside one
+            SELECT CAST(day AS DATE) AS day FROM (
+                SELECT unnest(generate_series(DATE '{first}', DATE '{last}', INTERVAL 1 DAY))
+                       AS day
+            )
         ),
         steps AS (
             SELECT g.*, d.day, coalesce(i.delta, 0) + CASE WHEN d.day = DATE '{first}'

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from sellerhealth.engine import dense, kept
+from sellerhealth.engine.spark_session import SparkEngine
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy
 from sellerhealth.service import kept_replay
@@ -39,16 +40,30 @@ def chosen_accounts(store: Store, accounts: Iterable[str] = ()) -> list[str]:
 
 
 def rebuild(
-    store: Store, accounts: Iterable[str], done: Callable[[str], None] = lambda _a: None
+    store: Store,
+    accounts: Iterable[str],
+    done: Callable[[str], None] = lambda _a: None,
+    spark: SparkEngine | None = None,
 ) -> int:
     """Recount each account's kept counters from its records with the full engine, one
     transaction per account (a failure leaves every account either as it was or recounted).
-    Returns the number of accounts recounted."""
+    With `spark`, every account is counted on Spark first and only then written, so a failed
+    Spark job changes nothing. Returns the number of accounts recounted."""
+    accounts = list(accounts)
+    counted = None
+    if spark is not None:
+        from sellerhealth.engine.spark import counted_series
+
+        counted = counted_series(store, accounts, spark)
     count = 0
     for account in accounts:
         store.forget_cached()
         with store.backend.transaction():
-            kept.recount(store, account)
+            if counted is None:
+                kept.recount(store, account)
+            else:
+                identity, series = counted[account]
+                c.replace_series(store.backend, account, series, identity.policy, identity.digest)
         store.forget_cached()
         kept_replay.refresh(store, account)
         done(account)

@@ -18,6 +18,7 @@ from sellerhealth.domain.metrics import Status
 from sellerhealth.engine import kept
 from sellerhealth.engine.dense import Values, day_number, values_between
 from sellerhealth.engine.series import healths_of
+from sellerhealth.engine.spark_session import SparkEngine
 from sellerhealth.policy_files import load_policy
 from sellerhealth.service.metrics import account_series
 from sellerhealth.store.counters import values_on
@@ -59,10 +60,17 @@ class PortfolioLine:
         }
 
 
-def portfolio(store: Store, as_of: date) -> list[PortfolioLine]:
-    """Every account's figures as of `as_of`, the failing accounts first."""
+def portfolio(store: Store, as_of: date, spark: SparkEngine | None = None) -> list[PortfolioLine]:
+    """Every account's figures as of `as_of`, the failing accounts first (counted on Spark
+    from the records, or a data lake's copy, with `spark`)."""
     settings = sorted((store.account(name) for name in store.accounts()), key=lambda s: s.policy)
-    values = _values_on(store, as_of, [s.account for s in settings])
+    names = [s.account for s in settings]
+    if spark is None:
+        values = _values_on(store, as_of, names)
+    else:
+        from sellerhealth.engine.spark import day_values  # pyspark and sqlglot: the extra
+
+        values = day_values(store, names, as_of, spark)
     lines = []
     for policy_name, members in groupby(settings, key=lambda s: s.policy):
         group = {s.account: s for s in members}
