@@ -253,4 +253,4 @@ def test_watch_an_unknown_account_is_a_usage_error(cli, tmp_path, monkeypatch, s
                        "--account", "nobody")  # fmt: skip
 
     assert code == 2
-    assert "no such account: nobody" in err and DEMO_ACCOUNT in err
+    assert "no such account 'nobody'" in err and DEMO_ACCOUNT in err

@@ -87,7 +87,9 @@ def test_timeline_lists_every_change_with_its_reason(cli, breach_db):
 
 
 def test_status_without_data_says_what_to_do(cli, tmp_path):
-    code, _, err = cli("--db", str(tmp_path / "empty.db"), "status", "--account", "x")
+    db = str(tmp_path / "empty.db")
+    assert cli("--db", db, "account", "set", "x", "--create")[0] == 0
+    code, _, err = cli("--db", db, "status", "--account", "x")
     assert code == 1
     assert "import its orders first" in err
     code, _, err = cli("--db", str(tmp_path / "e.db"), "timeline", "--format", "xml")

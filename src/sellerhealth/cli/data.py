@@ -60,7 +60,7 @@ def import_command(
         report_to=option_day(report_to, "--to"),
         report_date=option_day(report_date, "--report-date"),
     )
-    with open_store() as store:
+    with open_store(create=True) as store:
         outcomes = imports.import_files(store, files, options, kind, skip_bad_rows)
     for o in outcomes:
         line = f"{o.path}: {o.kind}, {o.rows} rows, {o.summary.records} records stored"

@@ -12,8 +12,17 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sellerhealth.cli.common import app, choose_format, err, open_store, option_day, out, today
-from sellerhealth.domain.records import DEFAULT_ACCOUNT
+from sellerhealth.cli.common import (
+    AccountOption,
+    account_of,
+    app,
+    choose_format,
+    err,
+    open_store,
+    option_day,
+    out,
+    today,
+)
 from sellerhealth.errors import UsageError
 from sellerhealth.service import shipments as shipments_service
 from sellerhealth.service.alerts import RunResult, load_watch_config, run_once
@@ -41,7 +50,7 @@ def _plain(text: str) -> None:
 
 @app.command()
 def triage(
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="UTC day to triage on (default today).")
     ] = None,
@@ -58,6 +67,7 @@ def triage(
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         items = triage_queue(store, account, day)
     if chosen == "json":
         _json([item.as_dict() for item in items])
@@ -135,7 +145,7 @@ def shipments(
     at_risk: Annotated[
         bool, typer.Option("--at-risk", help="Self-fulfilled orders going wrong (the radar).")
     ] = False,
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     now: Annotated[
         str | None,
         typer.Option(help="The moment to look from, ISO (default: now, UTC)."),
@@ -154,6 +164,7 @@ def shipments(
     chosen = choose_format(fmt)
     moment = _moment(now)
     with open_store() as store:
+        account = account_of(store, account)
         flags = shipments_service.at_risk(store, account, moment)
     if chosen == "json":
         _json([shipments_service.flag_row(f) for f in flags])
@@ -226,16 +237,8 @@ def watch(
     pause = interval if interval is not None else settings.alerts.interval
     count, last = 0, None
     with open_store() as store:
-        known = store.accounts()
-        accounts = list(account or settings.alerts.accounts or known)
-        if not accounts:
-            raise UsageError("no account to watch: import data first, or give --account")
-        unknown = [a for a in accounts if a not in known]
-        if unknown:
-            raise UsageError(
-                f"no such account: {', '.join(unknown)}; the store has "
-                f"{', '.join(known) or 'none'} (import its files first)"
-            )
+        names = account or settings.alerts.accounts or store.accounts() or [None]
+        accounts = [account_of(store, name) for name in names]
         try:
             while True:
                 day = fixed_day or today()

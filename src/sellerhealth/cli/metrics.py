@@ -11,6 +11,8 @@ import typer
 
 from sellerhealth.cli.common import (
     ROW_FORMATS,
+    AccountOption,
+    account_of,
     app,
     choose_format,
     open_store,
@@ -20,7 +22,6 @@ from sellerhealth.cli.common import (
     print_rows,
     today,
 )
-from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.service import metrics
 from sellerhealth.service import report as report_service
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
@@ -31,7 +32,7 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
     ] = None,
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="table or json (default: table on a terminal).")
     ] = None,
@@ -40,13 +41,14 @@ def report(
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         document = report_service.report(store, account, day)
     print_document(document, chosen)
 
 
 @app.command()
 def history(
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     first: Annotated[
         str | None, typer.Option("--from", help="First UTC day (default: 30 days ago).")
     ] = None,
@@ -62,6 +64,7 @@ def history(
     to_day = option_day(last, "--to") or today()
     from_day = option_day(first, "--from") or to_day - timedelta(days=29)
     with open_store() as store:
+        account = account_of(store, account)
         rows = [row.as_dict() for row in metrics.history(store, account, from_day, to_day, metric)]
     print_rows(rows, fmt, title=f"{account}: {from_day} .. {to_day}")
 
@@ -86,11 +89,12 @@ def portfolio(
 
 @app.command()
 def reconcile(
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Days where Amazon's imported figures and the computed ones differ, with likely reasons."""
     with open_store() as store:
+        account = account_of(store, account)
         found = metrics.reconcile_account(store, account)
         snapshots = len(store.snapshots(account))
     if fmt == "json":  # the full structure, exact figures

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sellerhealth.cli.common import account_app, open_store, out, policy_app
+from sellerhealth.cli.common import account_app, account_of, open_store, out, policy_app
 from sellerhealth.domain.records import AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy, policy_path
@@ -51,11 +51,16 @@ def account_set(
         str | None, typer.Option(help="standard or business (Amazon Business Seller program).")
     ] = None,
     policy: Annotated[str | None, typer.Option(help="Policy name.")] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the account (and the store) if new.")
+    ] = False,
 ) -> None:
-    """Choose an account's policy and seller program."""
+    """Choose an account's policy and seller program (`--create` for a new account)."""
     if program not in (None, "standard", "business"):
         raise UsageError(f"--program: {program!r} is not one of: standard, business")
-    with open_store() as store:
+    with open_store(create=create) as store:
+        if not create:
+            account_of(store, account)  # a typo must not create an empty account
         current = store.account(account)
         if policy:
             load_policy(policy)  # refuse a policy that does not load

@@ -16,6 +16,8 @@ from rich.text import Text
 
 from sellerhealth.cli.common import (
     ROW_FORMATS,
+    AccountOption,
+    account_of,
     app,
     choose_format,
     err,
@@ -25,7 +27,6 @@ from sellerhealth.cli.common import (
     today,
 )
 from sellerhealth.domain.appeals import Appeal, apply_appeal_update
-from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.render import STATUS_STYLE
 from sellerhealth.service import states
@@ -37,7 +38,6 @@ appeal_app = typer.Typer(
 )
 app.add_typer(appeal_app, name="appeal")
 
-AccountOption = Annotated[str, typer.Option(help="Account.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
 ]
@@ -73,12 +73,13 @@ def status_text(status: str) -> Text:
 
 @app.command()
 def status(
-    account: AccountOption = DEFAULT_ACCOUNT, as_of: AsOfOption = None, fmt: FormatOption = None
+    account: AccountOption = None, as_of: AsOfOption = None, fmt: FormatOption = None
 ) -> None:
     """The account's state as of a day, what it may do, why, and Amazon's own status."""
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         view = states.account_status(store, account, day)
     if chosen == "json":
         json_out(view.to_dict())
@@ -141,7 +142,7 @@ def _evidence_table(evidence: dict[str, Any]) -> Table:
 
 @app.command()
 def timeline(
-    account: AccountOption = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     as_of: AsOfOption = None,
     fmt: Annotated[str | None, typer.Option("--format", help="table, json or csv.")] = None,
 ) -> None:
@@ -149,6 +150,7 @@ def timeline(
     chosen = choose_format(fmt, ROW_FORMATS)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         found = states.timeline(store, account, day)
     rows = [states.transition_row(t) for t in found]
     if chosen == "json":
@@ -208,7 +210,7 @@ def print_timeline(rows: list[dict[str, Any]], title: str) -> None:
 
 @appeal_app.command("open")
 def appeal_open(
-    account: AccountOption = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     appeal_id: Annotated[
         str | None, typer.Option("--id", help="Appeal id (default: ACCOUNT-appeal-N).")
     ] = None,
@@ -217,6 +219,7 @@ def appeal_open(
     """Open an appeal (a draft Plan of Action) for the account's suspension."""
     day = option_day(on, "--on") or today()
     with open_store() as store:
+        account = account_of(store, account)
         chosen = appeal_id or _next_appeal_id(store, account)
         if store.appeal(chosen) is not None:
             raise UsageError(
@@ -319,12 +322,13 @@ def _evidence_item(value: str) -> str:
 
 @appeal_app.command("show")
 def appeal_show(
-    account: AccountOption = DEFAULT_ACCOUNT, as_of: AsOfOption = None, fmt: FormatOption = None
+    account: AccountOption = None, as_of: AsOfOption = None, fmt: FormatOption = None
 ) -> None:
     """The account's appeals and the deadlines of its suspension (plan due, appeals left)."""
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         appeals = [a for a in store.appeals(account) if a.opened_on <= day]
         view = _status_or_none(store, account, day)
     if chosen == "json":

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sellerhealth import __version__
 from sellerhealth.errors import SellerhealthError, StoreError, UsageError
 from sellerhealth.ingest.values import parse_day
+from sellerhealth.service.accounts import UnknownAccount, require_account
 from sellerhealth.store.store import Store
 from sellerhealth.web.views import render
 
@@ -73,14 +74,7 @@ StoreDep = Annotated[Store, Depends(request_store)]
 
 def known_account(account: str, store: StoreDep) -> str:
     """The `{account}` of the path, if the store has it (settings or data); else 404."""
-    known = store.accounts()
-    if account not in known:
-        raise HTTPException(
-            404,
-            f"no such account {account!r}; the store has {', '.join(known) or 'none'} "
-            "(import its files first)",
-        )
-    return account
+    return require_account(store, account)
 
 
 def query_day(value: str | None, name: str) -> date | None:
@@ -127,6 +121,8 @@ def error_response(request: Request, status: int, message: str) -> Response:
 
 
 def error_status(problem: SellerhealthError) -> int:
+    if isinstance(problem, UnknownAccount):
+        return 404
     if isinstance(problem, UsageError):
         return 400
     if isinstance(problem, StoreError):
