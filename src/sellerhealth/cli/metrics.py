@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,7 +24,9 @@ from sellerhealth.cli.common import (
 )
 from sellerhealth.service import metrics
 from sellerhealth.service import report as report_service
+from sellerhealth.service.freshness import mark_rows
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
+from sellerhealth.vocabulary import CONDITION_SIGNS, metric_label
 
 
 @app.command()
@@ -65,8 +67,28 @@ def history(
     from_day = option_day(first, "--from") or to_day - timedelta(days=29)
     with open_store() as store:
         account = account_of(store, account)
-        rows = [row.as_dict() for row in metrics.history(store, account, from_day, to_day, metric)]
-    print_rows(rows, fmt, title=f"{account}: {from_day} .. {to_day}")
+        rows = mark_rows(store, account, metrics.history(store, account, from_day, to_day, metric))
+    if fmt == "json":  # exact fractions and the machine names
+        print_rows(rows, fmt, title="")
+        return
+    print_rows([history_line(row) for row in rows], fmt, title=f"{account}: {from_day} .. {to_day}")
+
+
+def history_line(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row for a person (table, CSV): named columns, rates as percentages."""
+    denominator = row["denominator"]
+    rate, target = row["rate"], row["target"]
+    sign = CONDITION_SIGNS.get(row["targetCondition"], row["targetCondition"])
+    return {
+        "Day": row["date"],
+        "Marketplace": row["marketplaceId"],
+        "Metric": metric_label(row["metric"], row["scope"]),
+        "Count": row["numerator"] if denominator is None else f"{row['numerator']} / {denominator}",
+        "Rate": "" if rate is None else f"{rate * 100:.2f}%",
+        "Target": f"{sign} {target:g}" if denominator is None else f"{sign} {target * 100:.2f}%",
+        "Status": row["status"].replace("_", " "),
+        "Window": f"{row['windowFrom']} .. {row['windowTo']}",
+    }
 
 
 @app.command()

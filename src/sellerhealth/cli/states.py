@@ -27,10 +27,13 @@ from sellerhealth.cli.common import (
     today,
 )
 from sellerhealth.domain.appeals import Appeal, apply_appeal_update
+from sellerhealth.domain.states import AccountState
 from sellerhealth.errors import InputError, UsageError
-from sellerhealth.render import STATUS_STYLE
+from sellerhealth.render import STATUS_STYLE, amazon_status_line, assessment_line, freshness_line
 from sellerhealth.service import states
+from sellerhealth.service.freshness import freshness, status_document
 from sellerhealth.service.metrics import policy_for
+from sellerhealth.vocabulary import held
 
 appeal_app = typer.Typer(
     help="Appeals of a suspension: the Plan of Action, its evidence, its deadlines.",
@@ -81,42 +84,36 @@ def status(
     with open_store() as store:
         account = account_of(store, account)
         view = states.account_status(store, account, day)
+        fresh = freshness(store, account, day)
+    document = status_document(view, fresh)
     if chosen == "json":
-        json_out(view.to_dict())
+        json_out(document)
         return
-    out.print(
-        Text.assemble(
-            f"Account {account} as of {day}: ",
-            state_text(view.label),
-            f" since {view.since} (policy {view.policy})",
+    out.print(f"Account {account} as of {day} (policy {view.policy})", highlight=False)
+    out.print(amazon_status_line(document), highlight=False)
+    out.print(assessment_line(document), highlight=False)
+    line = freshness_line(document["freshness"])
+    if line is not None:
+        out.print(line, highlight=False)
+    if view.state is not AccountState.HEALTHY:
+        stopped = held(dataclasses.asdict(view.capabilities)) or "nothing"
+        out.print(
+            f"If Amazon acts on this risk, it typically stops: {stopped} "
+            "(an assessment, not the account's status)",
+            highlight=False,
         )
-    )
-    allowed = ", ".join(
-        f"{name} {'yes' if value else 'no'}"
-        for name, value in dataclasses.asdict(view.capabilities).items()
-    )
-    out.print(f"Capabilities: {allowed}")
     last = view.last_transition
     if last is None:
-        out.print("No state change since the first order: HEALTHY throughout.")
+        out.print("No risk found since the first order.")
     else:
         out.print(
-            f"Why: {last.rule} [{last.source}] on {last.day}: {states.describe(last)}",
+            f"Evidence: {last.rule} [{last.source}] on {last.day}: {states.describe(last)}",
             markup=False,
             highlight=False,
         )
         out.print(_evidence_table(last.evidence))
     if view.deadlines is not None:
         _print_deadlines(view.deadlines)
-    if view.differs:
-        shown = ", ".join(f"{m}: {s}" for m, s in view.amazon_statuses.items())
-        out.print(
-            Text.assemble(
-                (f"Amazon's status (snapshot {view.amazon_snapshot_date}): {shown}", "yellow"),
-                f" differs from the computed state: {view.label} is "
-                f"{view.amazon_equivalent} in Amazon's terms",
-            )
-        )
 
 
 def _evidence_table(evidence: dict[str, Any]) -> Table:

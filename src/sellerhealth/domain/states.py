@@ -61,8 +61,26 @@ class ReviewKind(StrEnum):
 
 
 def state_label(state: AccountState, kind: ReviewKind = ReviewKind.NONE) -> str:
-    """`UNDER_REVIEW (risk)`, `SUSPENDED`, ..."""
+    """`UNDER_REVIEW (risk)`, `SUSPENDED`, ...: the state's code, for machines and rules."""
     return f"{state} ({kind})" if kind is not ReviewKind.NONE else str(state)
+
+
+# The computed state in words for a person. It is our risk assessment from the seller's data,
+# never a fact about the account: only Amazon says what the account's status is (and what it
+# may do). The one vocabulary of the CLI, the JSON (`assessment`), the dashboard and the
+# alerts; docs/states.md lists it.
+ASSESSMENTS = {
+    (AccountState.HEALTHY, ReviewKind.NONE): "no risk found",
+    (AccountState.UNDER_REVIEW, ReviewKind.GROWTH): "at risk of a growth review",
+    (AccountState.UNDER_REVIEW, ReviewKind.RISK): "at risk of review",
+    (AccountState.SUSPENDED, ReviewKind.NONE): "at risk of suspension",
+    (AccountState.DEACTIVATED, ReviewKind.NONE): "at risk of deactivation",
+}
+
+
+def assessment(state: AccountState | str, kind: ReviewKind | str = ReviewKind.NONE) -> str:
+    """`at risk of review`, `no risk found`, ...: the state in the words a person reads."""
+    return ASSESSMENTS[(AccountState(state), ReviewKind(kind))]
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from sellerhealth.domain.states import (
     ReviewKind,
     StateSnapshot,
     Transition,
+    assessment,
     capabilities,
     negative_feedback_share,
     state_label,
@@ -324,6 +325,7 @@ class StatusView:
             "state": str(self.state),
             "kind": str(self.kind),
             "label": self.label,
+            "assessment": assessment(self.state, self.kind),
             "since": self.since.isoformat(),
             "capabilities": dataclasses.asdict(self.capabilities),
             "lastTransition": (
