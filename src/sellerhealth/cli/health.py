@@ -265,6 +265,11 @@ def _print_run(result: RunResult, accounts: list[str]) -> None:
         tries = f"{d.attempts} attempt{'s' if d.attempts != 1 else ''}"
         if d.delivered:
             _plain(f"  sent    [{a.severity}] {a.account}: {a.title} -> {d.channel} ({tries})")
+        elif d.attempts == 0:
+            _plain(
+                f"  SKIPPED [{a.severity}] {a.account}: {a.title} -> {d.channel}: {d.error}; "
+                "kept pending for the next run"
+            )
         else:
             _plain(
                 f"  FAILED  [{a.severity}] {a.account}: {a.title} -> {d.channel} after {tries}: "

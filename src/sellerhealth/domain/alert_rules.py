@@ -406,6 +406,7 @@ class AlertConfig:
     attempts: int = 4  # delivery attempts per alert and channel in one run
     backoff: float = 2.0  # seconds before the first retry, doubled for each next one
     accounts: tuple[str, ...] = ()  # default: every account in the store
+    deadline: float = 60.0  # seconds every delivery of one run may take together
 
 
 class AlertConfigError(ValueError):
@@ -416,7 +417,13 @@ class AlertConfigError(ValueError):
         super().__init__("\n".join(problems))
 
 
-WATCH_KEYS = {"interval": float, "digest": bool, "attempts": int, "backoff": float}
+WATCH_KEYS = {
+    "interval": float,
+    "digest": bool,
+    "attempts": int,
+    "backoff": float,
+    "deadline": float,
+}
 TOP_KEYS = ("watch", "rules", "channels")
 
 
@@ -442,7 +449,7 @@ def parse_alert_config(raw: Mapping[str, Any]) -> AlertConfig:
             problems.append(f"watch: unknown key {key!r} (known: {known})")
     if settings.get("attempts") is not None and settings["attempts"] < 1:
         problems.append("watch.attempts: must be 1 or more")
-    for key in ("interval", "backoff"):
+    for key in ("interval", "backoff", "deadline"):
         if settings.get(key) is not None and settings[key] < 0:
             problems.append(f"watch.{key}: must be 0 or more seconds")
     entries = raw.get("rules", [])
