@@ -13,6 +13,10 @@ from sellerhealth.cli.common import DEFAULT_DB, _state, app, err, open_store
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    grace: Annotated[
+        int,
+        typer.Option(help="Seconds running requests get to finish on SIGTERM or Ctrl-C.", min=0),
+    ] = 5,
 ) -> None:
     """Serve the JSON API (/api/...) and the dashboard (/) until interrupted.
 
@@ -26,4 +30,12 @@ def serve(
     with open_store() as store:  # fail now, with the store's message, if it cannot be opened
         where = store.backend.description
     err.print(f"sellerhealth: serving {where} on http://{host}:{port}/", highlight=False)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    # On SIGTERM (or Ctrl-C) uvicorn stops accepting, lets running requests finish for
+    # `--grace` seconds, then cancels them and exits: a long request cannot hold it up.
+    uvicorn.run(
+        create_app(db),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=grace,
+    )
