@@ -91,3 +91,28 @@ def test_account_set_needs_create_for_a_new_account(cli, two_accounts, tmp_path)
 def test_serve_refuses_a_store_that_does_not_exist(cli, tmp_path):
     code, _, err = cli("--db", str(tmp_path / "nope.db"), "serve", "--port", "1")
     assert code == 2 and "no such store" in err
+
+
+def test_version(cli):
+    from sellerhealth import __version__
+
+    code, out, _ = cli("--version")
+    assert code == 0 and out.strip() == f"sellerhealth {__version__}"
+
+
+def test_import_a_folder_imports_its_files(cli, tmp_path):
+    """Issue 11: `import DIR` said "no such file"."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(ORDERS)
+    (folder / "claims.csv").write_text("order_id,claim_date,status\no1,2026-05-20,granted\n")
+    (folder / ".hidden").write_text("not data")
+    db = str(tmp_path / "store.db")
+    code, out, err = cli("--db", db, "import", str(folder), "--account", "acme")
+    assert code == 0, err
+    assert f"{folder / 'claims.csv'}: claims, 1 rows" in out
+    assert f"{folder / 'orders.csv'}: orders, 2 rows" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = cli("--db", db, "import", str(empty))
+    assert code == 2 and "a folder with no file to import" in err

@@ -38,6 +38,14 @@ err = Console(stderr=True)
 _state: dict[str, str] = {}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from sellerhealth import __version__
+
+        out.print(f"sellerhealth {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     db: Annotated[
@@ -49,6 +57,12 @@ def _main(
             show_default=str(DEFAULT_DB),
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
 ) -> None:
     _state["db"] = db or str(DEFAULT_DB)
 

@@ -27,7 +27,8 @@ from sellerhealth.store.store import Store
 @app.command("import")
 def import_command(
     files: Annotated[
-        list[Path], typer.Argument(help="Files to import (kind detected from the header).")
+        list[Path],
+        typer.Argument(help="Files or folders to import (kind detected from each header)."),
     ],
     account: Annotated[
         str, typer.Option(help="Account the rows belong to (unless they have an account column).")
@@ -51,6 +52,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Import seller data: Amazon's report files, Orders API JSON or canonical CSV."""
+    files = [f for given in files for f in in_folder(given)]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
@@ -69,6 +71,21 @@ def import_command(
         out.print(line)
         if o.rejects_file:
             err.print(f"{o.path}: {o.rejected} bad rows skipped; see {o.rejects_file}")
+
+
+def in_folder(path: Path) -> list[Path]:
+    """A folder's files (not hidden, not the rejects an earlier import wrote), by name; any
+    other path as it is."""
+    if not path.is_dir():
+        return [path]
+    found = sorted(
+        f
+        for f in path.iterdir()
+        if f.is_file() and not f.name.startswith(".") and not f.name.endswith(".rejects.csv")
+    )
+    if not found:
+        raise UsageError(f"{path}: a folder with no file to import")
+    return found
 
 
 @app.command()

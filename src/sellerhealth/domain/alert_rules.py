@@ -48,6 +48,7 @@ from sellerhealth.domain.alert_facts import (
 )
 from sellerhealth.domain.alerts import SEVERITIES, Alert, make_cause_key, severity_rank
 from sellerhealth.domain.radar import RiskKind
+from sellerhealth.vocabulary import pct, plural
 
 VERDICTS = ("removable", "strike_through", "neither")
 DEADLINES = ("request_by", "act_by")
@@ -164,7 +165,7 @@ class TriageDeadlineRule(Rule):
             left = (due - facts.as_of).days
             if f.expired or f.verdict not in self.verdicts or not 0 <= left <= self.within_days:
                 continue
-            when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+            when = _in_days(left)
             what = "removal" if f.verdict == "removable" else "strike-through"
             if self.deadline == "act_by":
                 title = f"Feedback on order {f.order_id}: act now, {what} target {due} ({when})"
@@ -203,7 +204,8 @@ class HeadroomRule(Rule):
             bad = h.status == "BAD"
             if not bad and h.extra_defects_before_bad > self.at_most:
                 continue
-            counts = f"{h.numerator}/{h.denominator}, target {h.target:g}"
+            sign = "below" if h.condition == "LESS_THAN" else "at least"
+            counts = f"{h.numerator}/{h.denominator}, target {sign} {pct(h.target)}"
             if bad:
                 title = f"{h.name} is BAD ({counts})"
             else:
@@ -245,7 +247,7 @@ class ForecastBreachRule(Rule):
                 continue
             title = (
                 f"ODR {channel.upper()} forecast to reach {w.target:.2%} on {w.day} "
-                f"(in {days} days, probability {w.probability:.0%})"
+                f"({_in_days(days)}, probability {w.probability:.0%})"
             )
             body = (
                 f"Expected ODR {w.expected_rate:.3%} (range {w.low:.3%} to {w.high:.3%}) on "
@@ -545,6 +547,11 @@ def _choices(key: str, values: Iterable[str], allowed: Iterable[str]) -> list[st
         for value in values
         if value not in allowed
     ]
+
+
+def _in_days(days: int) -> str:
+    """`today`, `in 1 day`, `in 3 days`."""
+    return "today" if days == 0 else f"in {plural(days, 'day')}"
 
 
 def _state_name(label: str) -> str:

@@ -227,6 +227,7 @@ def _headroom(
                     target=row.target,
                     status=row.status,
                     extra_defects_before_bad=room.extra_defects_before_bad,
+                    condition=row.condition,
                 )
             )
     return tuple(found)
