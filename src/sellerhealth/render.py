@@ -166,10 +166,12 @@ def assessment_line(state: dict[str, Any]) -> Text:
     last = state.get("lastTransition") or {}
     reason = f": {last['reason']}" if last.get("reason") else ""
     style = "green" if state["state"] == "HEALTHY" else "yellow"
+    projected = state.get("projection")
     return Text.assemble(
         "Risk assessment (ours): ",
         (state["assessment"], f"bold {style}"),
         f" since {state['since']}{reason}",
+        (f" [{projected['note']}]" if projected else "", "bold yellow"),
     )
 
 

@@ -46,7 +46,7 @@ def policy_check(path: Annotated[Path, typer.Argument(help="Policy file to check
 
 @account_app.command("set")
 def account_set(
-    account: Annotated[str, typer.Argument()],
+    account: Annotated[str, typer.Argument(help="The account's name.")],
     program: Annotated[
         str | None, typer.Option(help="standard or business (Amazon Business Seller program).")
     ] = None,

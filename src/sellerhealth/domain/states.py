@@ -185,6 +185,14 @@ class DayFacts:
     first_order_date: date | None = None
     early_orders: int = 0  # orders in the first growth_window_days, as known on `day`
     appeal_events: tuple[AppealEvent, ...] = ()
+    # A day past the end of the data: its facts are a projection, and a projection does not
+    # assume the seller does nothing (see INACTION_TRIGGERS).
+    projected: bool = False
+
+
+# Triggers that fire only because nothing was recorded in time (no Plan of Action, a review
+# left open): on a projected day they do not fire, since what the seller will do is unknown.
+INACTION_TRIGGERS = frozenset({"plan_overdue", "review_elapsed"})
 
 
 def facts_for_day(
@@ -513,6 +521,8 @@ def step(
     current = _note_appeals(current, facts)
     for rule in policy.states.transitions:
         if not _applies(rule, current):
+            continue
+        if facts.projected and rule.trigger in INACTION_TRIGGERS:
             continue
         evidence = TRIGGERS[rule.trigger](current, facts, rule, policy)
         if evidence is None:

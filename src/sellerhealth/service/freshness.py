@@ -88,7 +88,24 @@ def mark_report(document: dict[str, Any], fresh: Freshness) -> dict[str, Any]:
             if gap is not None:
                 gaps.append(gap)
     document["sellerhealth"]["freshness"] = fresh.as_dict(gaps)
+    if "state" in document["sellerhealth"]:
+        document["sellerhealth"]["state"]["projection"] = projection(fresh)
     return document
+
+
+def projection(fresh: Freshness) -> dict[str, Any] | None:
+    """Past the end of the data the state is a projection: said, with the day it starts
+    (`domain.states.INACTION_TRIGGERS` do not fire on it)."""
+    if not fresh.stale or fresh.last_order is None:
+        return None
+    start = date.fromordinal(fresh.last_order.toordinal() + 1)
+    return {
+        "from": start.isoformat(),
+        "note": (
+            f"a projection: the data ends on {fresh.last_order}; after it the state assumes "
+            "no new defect and no action missed (no deadline is taken as missed)"
+        ),
+    }
 
 
 def _blocks(block: dict[str, Any]) -> Iterable[tuple[str, str, dict[str, Any]]]:
@@ -120,4 +137,5 @@ def status_document(view: StatusView, fresh: Freshness) -> dict[str, Any]:
     document["amazonSnapshotDate"] = document["amazon"]["snapshotDate"]
     document["amazonAccountStatuses"] = document["amazon"]["statuses"]
     document["freshness"] = fresh.as_dict()
+    document["projection"] = projection(fresh)
     return document

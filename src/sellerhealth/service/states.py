@@ -142,12 +142,15 @@ def replay_states(
     for (_, day), health in sorted(by_day.items()):
         markets.setdefault(day, []).append(health)
     wanted = set(keep)
+    data_end = max((o.purchase_date for o in records.orders), default=first)
     current = StateSnapshot(AccountState.HEALTHY, ReviewKind.NONE, first)
     transitions: list[Transition] = []
     states: dict[date, StateSnapshot] = {}
     for offset in range((last - first).days + 1):
         day = first + timedelta(days=offset)
         facts = _facts(day, markets.get(day, []), shares, early, first, events.get(day, ()))
+        if day > data_end:  # past the data: a projection (see domain.states.INACTION_TRIGGERS)
+            facts = dataclasses.replace(facts, projected=True)
         before = current
         current, transition = step(current, facts, policy)
         if transition is not None and transition.trigger in _EVIDENCE_IDS:

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -32,7 +32,7 @@ from sellerhealth.service.accounts import UnknownAccount, require_account
 from sellerhealth.store.store import Store
 from sellerhealth.web.views import render
 
-HERE = Path(__file__).parent
+HERE = FilePath(__file__).parent
 API_PREFIX = "/api/"
 
 
@@ -72,7 +72,10 @@ def request_store(request: Request) -> Iterator[Store]:
 StoreDep = Annotated[Store, Depends(request_store)]
 
 
-def known_account(account: str, store: StoreDep) -> str:
+def known_account(
+    account: Annotated[str, Path(description="The account's name, as `account list` shows it.")],
+    store: StoreDep,
+) -> str:
     """The `{account}` of the path, if the store has it (settings or data); else 404."""
     return require_account(store, account)
 

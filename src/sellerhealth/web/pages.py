@@ -69,6 +69,9 @@ def account_page(
     triage_page: PageQuery = 1,
     shipments_page: PageQuery = 1,
 ) -> HTMLResponse:
+    """One account as of a day: Amazon's status, our risk assessment and its evidence, how
+    fresh the data is, every metric, Amazon's figures beside ours, the ODR forecast, the state
+    timeline, the feedback triage queue and the at-risk shipments (ten rows a page)."""
     document = build_report(store, account, as_of)
     if "state" not in document["sellerhealth"]:  # nothing sold yet on that day
         states.first_order_day(store, account, as_of)  # says so, as the CLI does
