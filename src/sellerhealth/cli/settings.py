@@ -24,7 +24,7 @@ def policy_show(
 
     policy = load_policy(name)
     table = Table(title=f"{policy.meta.name} {policy.meta.version}: {policy.meta.description}")
-    for column in ("Setting", "Value", "Source (amazon-policy.md)"):
+    for column in ("Setting", "Value", "Source (docs/sources.md)"):
         table.add_column(column)
     for section, value in vars(policy).items():
         if section in ("meta", "sources"):

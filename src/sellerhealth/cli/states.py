@@ -372,7 +372,7 @@ def _print_deadlines(d: dict[str, Any]) -> None:
     out.print(Text(f"Deadline: {plan}", style=style))
     out.print(
         f"Appeals remaining: {d['appeals_remaining']} of {d['max_unsuccessful_appeals']} "
-        f"({d['unsuccessful_appeals']} denied) [amazon-policy.md {d['sources']['plan_due']}]",
+        f"({d['unsuccessful_appeals']} denied) [docs/sources.md {d['sources']['plan_due']}]",
         markup=False,
         highlight=False,
     )

@@ -294,7 +294,7 @@ def build_report(
             "ahrIsEstimate": True,
             "ahrNote": (
                 "Amazon publishes no point table for the Account Health Rating; the score is "
-                "the project's estimate from the policy file (amazon-policy.md 3.3)."
+                "the project's estimate from the policy file (docs/sources.md 3.3)."
             ),
         },
     }
