@@ -4,6 +4,7 @@ set -euo pipefail
 BIN=.venv/bin
 "$BIN/ruff" check src tests bench
 "$BIN/ruff" format --check src tests bench
+"$BIN/mypy"
 SELLERHEALTH_TEST_PG="$(scripts/postgres.sh start)"
 export SELLERHEALTH_TEST_PG
 trap 'scripts/postgres.sh stop' EXIT

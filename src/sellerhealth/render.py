@@ -34,8 +34,27 @@ def _window(block: dict[str, Any]) -> str:
     return f"{rng.get('reportingDateFrom', '')[:10]} .. {rng.get('reportingDateTo', '')[:10]}"
 
 
-def _status(status: str) -> Text:
+def _status(status: str, covered: bool = True) -> Text:
+    if not covered:
+        return Text("NOT COVERED", style="yellow")
     return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def _gaps(document: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(marketplace, metric, scope) of every metric whose window the data does not reach."""
+    found = (document.get("sellerhealth", {}).get("freshness") or {}).get("notCovered", [])
+    return {(g["marketplaceId"], g["metric"], g["scope"]) for g in found}
+
+
+def freshness_line(freshness: dict[str, Any] | None) -> Text | None:
+    """How fresh the data is, for a person: the message and the last day of each kind."""
+    if not freshness:
+        return None
+    kinds = ", ".join(
+        f"{kind} {day}" for kind, day in freshness["dataThrough"].items() if day is not None
+    )
+    style = "bold yellow" if freshness["stale"] else "dim"
+    return Text.assemble((f"Data: {freshness['message']}", style), (f" (last: {kinds})", "dim"))
 
 
 def _pct(value: float | None) -> str:
@@ -48,7 +67,8 @@ def _target(block: dict[str, Any]) -> str:
     return f"{sign} {value}" if block["targetCondition"] == "EQUALS" else f"{sign} {_pct(value)}"
 
 
-def _metric_table(block: dict[str, Any]) -> Table:
+def _metric_table(block: dict[str, Any], gaps: set[tuple[str, str, str]]) -> Table:
+    market = block["marketplaceId"]
     table = Table(title=f"Marketplace {block['marketplaceId']}", title_justify="left", expand=False)
     for name in ("Metric", "Window (UTC days)", "Count", "Rate", "Target", "Status"):
         table.add_column(name, justify="right" if name in ("Count", "Rate") else "left")
@@ -60,19 +80,26 @@ def _metric_table(block: dict[str, Any]) -> Table:
             f"chargebacks {odr['chargebacks']['count']})"
         )
         table.add_row(
-            label, _window(odr), detail, _pct(odr["rate"]), _target(odr), _status(odr["status"])
+            label,
+            _window(odr),
+            detail,
+            _pct(odr["rate"]),
+            _target(odr),
+            _status(odr["status"], (market, "orderDefectRate", channel) not in gaps),
         )
     for label, key, numerator, denominator in RATE_ROWS:
         blocks = block[key] if isinstance(block[key], list) else [block[key]]
         for item in blocks:
             days = item["reportingDateRange"] and _days(item)
+            scope = f"{days}d" if key == "lateShipmentRateList" else ""
+            metric = key.removesuffix("List")
             table.add_row(
                 label.format(days=days),
                 _window(item),
                 f"{item[numerator]} / {item[denominator]}",
                 _pct(item["rate"]),
                 _target(item),
-                _status(item["status"]),
+                _status(item["status"], (market, metric, scope) not in gaps),
             )
     ahr = block["accountHealthRating"]
     table.add_row(
@@ -123,25 +150,49 @@ def _comparison_table(rows: list[dict[str, Any]]) -> Table | None:
     return table
 
 
+def amazon_status_line(meta: dict[str, Any]) -> Text:
+    """Amazon's own status first: it is the account's status; ours is an assessment."""
+    theirs = meta.get("amazonAccountStatuses") or {}
+    if not theirs:
+        return Text("Account status (Amazon): unknown, no Amazon performance report imported")
+    shown = ", ".join(f"{market} {status}" for market, status in theirs.items())
+    return Text.assemble(
+        f"Account status (Amazon, report of {meta['amazonSnapshotDate']}): ", (shown, "bold")
+    )
+
+
+def assessment_line(state: dict[str, Any]) -> Text:
+    """Our risk assessment, worded as one, with its reason."""
+    last = state.get("lastTransition") or {}
+    reason = f": {last['reason']}" if last.get("reason") else ""
+    style = "green" if state["state"] == "HEALTHY" else "yellow"
+    projected = state.get("projection")
+    return Text.assemble(
+        "Risk assessment (ours): ",
+        (state["assessment"], f"bold {style}"),
+        f" since {state['since']}{reason}",
+        (f" [{projected['note']}]" if projected else "", "bold yellow"),
+    )
+
+
 def render_report(document: dict[str, Any], console: Console) -> None:
     meta = document["sellerhealth"]
-    statuses = ", ".join(
-        f"{s['marketplaceId']}: {s['status']}" for s in document["accountStatuses"]
-    )
+    statuses = ", ".join(f"{s['marketplaceId']} {s['status']}" for s in document["accountStatuses"])
     console.print(
         f"[bold]Account {meta['account']}[/bold] as of {meta['asOf']} "
         f"(policy {meta['policy']['name']} {meta['policy']['version']}, program {meta['program']})"
     )
-    console.print(f"Computed status: {statuses}")
+    console.print(amazon_status_line(meta), highlight=False)
     state = meta.get("state")
     if state:
-        last = state.get("lastTransition") or {}
-        reason = f": {last['reason']}" if last.get("reason") else ""
-        console.print(f"State: [bold]{state['label']}[/bold] since {state['since']}{reason}")
-    if meta.get("amazonAccountStatuses"):
-        amazon = ", ".join(f"{k}: {v}" for k, v in meta["amazonAccountStatuses"].items())
-        console.print(f"Amazon's status (snapshot {meta['amazonSnapshotDate']}): {amazon}")
-    parts: list[Any] = [_metric_table(block) for block in document["performanceMetrics"]]
+        console.print(assessment_line(state), highlight=False)
+    else:
+        console.print(f"Risk assessment (ours): none yet ({statuses} from the ODR alone)")
+    fresh = freshness_line(meta.get("freshness"))
+    if fresh is not None:
+        console.print(fresh)
+    gaps = _gaps(document)
+    parts: list[Any] = [_metric_table(b, gaps) for b in document["performanceMetrics"]]
     comparison = _comparison_table(meta["amazonComparison"])
     if comparison is not None:
         parts.append(comparison)

@@ -148,7 +148,10 @@ def test_watch_once_sends_every_rule_once_through_both_channels(
     assert len(sent) == 2 * len(smtp.messages) == 2 * len(hook.bodies)
     assert hook.bad_signatures == 0  # every POST's HMAC header verified
     assert all(line.endswith(("-> mail (1 attempt)", "-> hook (1 attempt)")) for line in sent)
-    rules = {body["rule"] for body in hook.bodies}
+    # A first run on an account sends its backlog as one digest, not one message each.
+    [body] = hook.bodies
+    assert body["rule"] == "digest" and len(sent) == 2
+    rules = {alert["rule"] for alert in body["evidence"]["alerts"]}
     assert rules == {
         "new_negative_feedback",
         "removal_window_closing",
@@ -166,6 +169,34 @@ def test_watch_once_sends_every_rule_once_through_both_channels(
     assert code == 0
     assert "0 new alert(s)" in again and "nothing to send" in again
     assert len(smtp.messages) == len(hook.bodies) == len(sent) // 2
+
+
+def test_watch_today_on_the_demo_says_the_data_is_old_instead_of_alarms(
+    cli, tmp_path, receivers, monkeypatch
+):
+    """Issue 11: run today (13 days after the demo's data ends), `watch` raised 29 alerts from
+    missing data. It raises what the data does say, and one "no data for 13 days"."""
+    for name, value in SECRET_ENV.items():
+        monkeypatch.setenv(name, value)
+    smtp, hook = receivers
+    db = demo_db(tmp_path)
+    config = write_config(tmp_path, smtp.port, hook.url, example_rules())
+    run = ("--db", str(db), "watch", "--config", str(config), "--once", "--as-of", "2026-12-03")
+
+    code, _, err = cli(*run)
+
+    assert code == 0, err
+    [body] = hook.bodies  # one digest
+    alerts = body["evidence"]["alerts"]
+    rules = [a["rule"] for a in alerts]
+    assert rules.count("no_data") == 1
+    assert "no data for 13 days (latest order 2026-11-20)" in [a["title"] for a in alerts]
+    # Nothing from the figures the data does not reach: no headroom on uncovered windows, no
+    # forecast from stale data, no radar flag for shipments with no scans imported.
+    assert not {"forecast_breach", "at_risk_shipment"} & set(rules)
+    assert all("lateShipmentRate" not in a["title"] for a in alerts)
+    code, again, _ = cli(*run)
+    assert code == 0 and "0 new alert(s)" in again  # the "no data" alert is not sent twice
 
 
 def test_watch_with_the_receiver_down_exits_1_then_delivers_once(
@@ -253,4 +284,4 @@ def test_watch_an_unknown_account_is_a_usage_error(cli, tmp_path, monkeypatch, s
                        "--account", "nobody")  # fmt: skip
 
     assert code == 2
-    assert "no such account: nobody" in err and DEMO_ACCOUNT in err
+    assert "no such account 'nobody'" in err and DEMO_ACCOUNT in err

@@ -57,10 +57,16 @@ def test_import_then_report_json_in_amazons_shape(tmp_path, db):
     assert done.returncode == 0, done.stderr
     assert "orders, 4 rows" in done.stdout
 
+    # An order of the day before the as-of day: the data reaches every window (issue 11).
+    later = write(
+        tmp_path / "later.csv", "order_id,purchase_date,fulfillment_channel\no5,2026-06-29,AFN\n"
+    )
+    assert run(db, "import", later, "--account", "acme").returncode == 0
     report = run(db, "report", "--as-of", "2026-06-30", "--account", "acme", "--format", "json")
     assert report.returncode == 0, report.stderr
     document = json.loads(report.stdout)
     jsonschema.validate(document, SCHEMA)
+    assert document["sellerhealth"]["freshness"]["notCovered"] == []
     odr = document["performanceMetrics"][0]["orderDefectRate"]
     # Window [2026-04-18, 2026-06-16]: o1, o2 MFN (o1 claimed); o3 is 2026-05-04 UTC, AFN.
     assert (odr["mfn"]["orderCount"], odr["mfn"]["orderWithDefects"]["count"]) == (2, 1)

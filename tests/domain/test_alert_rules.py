@@ -147,11 +147,11 @@ def test_headroom_at_or_below_n_defects_alerts_and_again_when_it_shrinks():
     [zero] = rule.alerts(facts(headroom=(room(0),)))
     [bad] = rule.alerts(facts(headroom=(room(0, "BAD", n=10),)))
 
-    assert one.title == "orderDefectRate.mfn: 1 more defect before BAD (9/1000, target 0.01)"
+    assert one.title == "orderDefectRate.mfn: 1 more defect before BAD (9/1000, target below 1.00%)"
     assert one.cause_key == "acme|headroom|ATVPDKIKX0DER|orderDefectRate.mfn|1"
     assert zero.cause_key.endswith("|0")
     assert bad.cause_key.endswith("|bad")
-    assert bad.title == "orderDefectRate.mfn is BAD (10/1000, target 0.01)"
+    assert bad.title == "orderDefectRate.mfn is BAD (10/1000, target below 1.00%)"
     assert one.severity == "critical"
 
 
@@ -187,6 +187,21 @@ def test_forecast_breach_with_enough_probability_within_the_horizon():
     assert rule.alerts(facts(forecasts={"mfn": warning(11, 0.9)})) == []
     afn_only = ForecastBreachRule(name="f", channels=("afn",))
     assert afn_only.alerts(facts(forecasts={"mfn": warning(3, 0.9)})) == []
+
+
+def test_alert_texts_read_as_english():
+    """Issue 11: the texts said "in 1 days" and "target 0.01"."""
+    rule = ForecastBreachRule(name="forecast")
+    [one] = rule.alerts(facts(forecasts={"mfn": warning(1, 0.7)}))
+    assert "(in 1 day, probability 70%)" in one.title
+    [today] = rule.alerts(facts(forecasts={"mfn": warning(0, 0.7)}))
+    assert "(today, probability 70%)" in today.title
+    tracking = HeadroomFact("M", "validTrackingRate", "", 96, 100, 0.95, "GOOD", 1, "GREATER_THAN")
+    [alert] = HeadroomRule(name="h", at_most=1).alerts(facts(headroom=(tracking,)))
+    assert (
+        alert.title
+        == "validTrackingRate: 1 more defect before BAD (96/100, target at least 95.00%)"
+    )
 
 
 # --- state change and Amazon's status -------------------------------------------------------

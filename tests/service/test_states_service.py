@@ -13,6 +13,8 @@ from sellerhealth.domain import records as r
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
 from sellerhealth.domain.states import AccountState, ReviewKind, advance, facts_for_day
 from sellerhealth.errors import InputError
+from sellerhealth.ingest.base import ReadOptions
+from sellerhealth.service.imports import import_files
 from sellerhealth.service.metrics import policy_for
 from sellerhealth.service.replay import first_order_day
 from sellerhealth.service.states import (
@@ -227,3 +229,33 @@ def test_the_demo_replay_is_fast(demo):
     view = account_status(store, "demo-seller", as_of)
     assert time.perf_counter() - started < 2.0
     assert view.history == store.transitions("demo-seller")
+
+
+def test_days_once_projected_are_stepped_again_when_the_data_reaches_them(tmp_path):
+    """The suspension case with its orders up to 04-05 only: asked on 04-30, the days after
+    04-05 are a projection, so the missed Plan of Action (due 04-18) does not deactivate.
+    Orders of 04-27 on then arrive: 04-06..04-26 are no longer projected (the import changed
+    nothing before 04-27, and the kept replay has a checkpoint on 04-25, yet it must step them
+    again), and the account is deactivated on 04-19, as in a store that had all the orders
+    from the start."""
+    folder = tmp_path / "in"
+    orders, violations = cases.write_suspension_case(folder)
+    lines = orders.read_text().splitlines()
+    header, rows = lines[0], lines[1:]
+    early = [row for row in rows if row.split(",")[1] <= "2026-04-05"]
+    late = [row for row in rows if row.split(",")[1] >= "2026-04-27"]
+    (folder / "early.csv").write_text("\n".join([header, *early]) + "\n")
+    (folder / "late.csv").write_text("\n".join([header, *late]) + "\n")
+    asked = date(2026, 4, 30)
+    with cases.store_with(tmp_path / "s.db", [folder / "early.csv", violations]) as store:
+        before = account_status(store, cases.ACCOUNT, asked, save=False)
+        assert before.state is AccountState.SUSPENDED  # a projection: no deadline taken as missed
+        import_files(store, [folder / "late.csv"], ReadOptions(account=cases.ACCOUNT))
+        after = account_status(store, cases.ACCOUNT, asked, save=False)
+        kept = timeline(store, cases.ACCOUNT, asked)
+    whole = [folder / "early.csv", folder / "late.csv", violations]
+    with cases.store_with(tmp_path / "whole.db", whole) as fresh:
+        expected = account_status(fresh, cases.ACCOUNT, asked, save=False)
+        assert timeline(fresh, cases.ACCOUNT, asked) == kept
+    assert (after.state, after.since) == (expected.state, expected.since)
+    assert (after.state, after.since) == (AccountState.DEACTIVATED, date(2026, 4, 19))

@@ -68,7 +68,12 @@ def test_watch_syncs_the_connected_account_then_alerts(
     with Store.open(db) as store:
         assert len(store.records(r.Order, ACCOUNT)) == 8454
         assert all(c.synced_at for c in Connections(store.backend).checkpoints(ACCOUNT))
-    assert hook.bodies and {body["rule"] for body in hook.bodies} == {"new_negative_feedback"}
+    # A first run on an account sends one digest of what it found (issue 11), not one each.
+    [digest] = hook.bodies
+    assert digest["rule"] == "digest" and digest["account"] == ACCOUNT
+    assert all(
+        key.split("|")[1] == "new_negative_feedback" for key in digest["evidence"]["cause_keys"]
+    )
     # Nothing is due an instant later: the second run only checks.
     code, again, _ = cli(*args)
     assert code == 0 and "document(s)" not in again

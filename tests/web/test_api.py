@@ -143,8 +143,9 @@ def test_unknown_account_is_404(client, endpoint):
     response = client.get(f"/api/accounts/nobody/{endpoint}")
     assert response.status_code == 404
     assert response.json() == {
-        "error": f"no such account 'nobody'; the store has {EMPTY_ACCOUNT}, {DEMO_ACCOUNT} "
-        "(import its files first)"
+        "error": f"no such account 'nobody'; the store has: {EMPTY_ACCOUNT}, {DEMO_ACCOUNT} "
+        "(create one with `sellerhealth import FILE --account NAME` or "
+        "`sellerhealth account set NAME --create`)"
     }
 
 

@@ -21,13 +21,31 @@ def page(client) -> str:
 def test_index_lists_the_accounts(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert f'href="/accounts/{DEMO_ACCOUNT}"' in response.text
+    assert f'href="/accounts/{DEMO_ACCOUNT}?as_of=' in response.text
     assert EMPTY_ACCOUNT in response.text and "business" in response.text
 
 
+def test_index_shows_each_accounts_status(client):
+    """Amazon's status from the report, our assessment, and the data's age (issue 11)."""
+    text = client.get("/", params={"as_of": "2026-12-03"}).text
+    row = text[text.index(f'data-testid="account-{DEMO_ACCOUNT}"') :]
+    row = row[: row.index("</tr>")]
+    assert "NORMAL" in row and "report of 2026-11-20" in row
+    assert "at risk of review</span>" in row and "since 2026-11-11" in row
+    assert "latest order 2026-11-20 (13 days old)" in row
+    empty = text[text.index(f'data-testid="account-{EMPTY_ACCOUNT}"') :]
+    assert "no order yet" in empty[: empty.index("</tr>")]
+
+
 def test_account_page_shows_state_and_capabilities(page):
-    assert "UNDER_REVIEW (risk)</span>" in page and "since 2026-11-11" in page
-    assert "can sell: no" in page and "can log in: yes" in page
+    """Amazon's status first; ours worded as a risk assessment, never as what the seller can
+    do (issue 11: the page said "can sell: no" for an account Amazon calls NORMAL)."""
+    assert page.index('data-testid="amazon-status"') < page.index('data-testid="state-label"')
+    assert "<strong>ATVPDKIKX0DER NORMAL</strong>" in page
+    assert ">at risk of review</span>" in page and "since 2026-11-11" in page
+    assert "can sell" not in page
+    assert "typically stops: selling, disbursements, appeals." in page
+    assert "not the account's status" in page
     assert "customer_complaints" in page
 
 
@@ -51,9 +69,28 @@ def test_account_page_shows_the_forecast_breach_warning(page):
 
 def test_account_page_shows_timeline_triage_and_shipments(page):
     assert "growth_review" in page and "late_shipment_breach" in page
-    assert "top 10 of 40" in page and "113-5366432-3618400" in page
-    assert "top 10 of 49" in page and "111-8915509-2024800" in page
+    assert "1-10 of 40" in page and "113-5366432-3618400" in page
+    assert "1-10 of 49" in page and "111-8915509-2024800" in page
     assert page.count('<span class="verdict') == 10
+
+
+def test_triage_and_shipments_pages_show_the_rest(client, page):
+    """Issue 11: the page stopped at "top 10 of 40" with no way to see the rest."""
+    assert 'data-testid="pager-triage_page"' in page and "page 1 of 4" in page
+    last = client.get(
+        f"/accounts/{DEMO_ACCOUNT}", params={"as_of": AS_OF, "triage_page": 4, "shipments_page": 5}
+    ).text
+    assert "31-40 of 40" in last and "41-49 of 49" in last
+    assert last.count('<span class="verdict') == 10
+    assert "<td>31</td>" in last and "<td>41</td>" in last
+
+
+def test_a_past_act_by_date_is_highlighted(page):
+    cells = re.findall(r'<td data-sort="([0-9-]+)" class="([^"]*)" data-testid="act-by">', page)
+    assert cells
+    for day, css in cells:
+        assert ("past" in css) == (day < AS_OF), (day, css)
+    assert any("past" in css for _, css in cells)
 
 
 def test_pages_use_no_external_url_and_their_files_are_served(client, page):

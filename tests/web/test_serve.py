@@ -99,3 +99,51 @@ def test_import_while_the_server_runs(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def test_sigterm_stops_the_server_within_its_grace_while_a_request_runs(tmp_path):
+    """Issue 11: `serve` did not stop on SIGTERM while a request ran. It lets a running request
+    finish for `--grace` seconds, then cancels it and exits."""
+    import signal
+    import threading
+
+    db = demo_db(tmp_path)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if k != "SELLERHEALTH_DB"}
+    env["SELLERHEALTH_COUNTERS"] = "recount"  # kept counters answer too fast to be caught
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        server = subprocess.Popen(
+            sellerhealth(db, "serve", "--port", str(port), "--grace", "1"),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    answers: list[object] = []
+
+    def long_request() -> None:  # ten years of every metric, recounted: over two seconds
+        try:
+            url = f"{base}/api/accounts/{DEMO_ACCOUNT}/history"
+            days = {"from": "2017-01-01", "to": "2026-12-31", "as_of": "2026-12-31"}
+            answers.append(httpx.get(url, params=days, timeout=120))
+        except httpx.TransportError as problem:
+            answers.append(problem)
+
+    try:
+        wait_until_up(base, server, log)
+        client = threading.Thread(target=long_request)
+        client.start()
+        time.sleep(0.2)  # the request is running
+        server.send_signal(signal.SIGTERM)
+        code = server.wait(timeout=30)
+        client.join(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+    text = log.read_text()
+    # uvicorn shuts down, then re-raises the signal it caught: the status says SIGTERM.
+    assert code in (0, -signal.SIGTERM), text
+    assert "timeout graceful shutdown exceeded" in text and "Finished server process" in text
+    assert len(answers) == 1 and isinstance(answers[0], httpx.TransportError)

@@ -40,6 +40,14 @@ err = Console(stderr=True)
 _state: dict[str, str] = {}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from sellerhealth import __version__
+
+        out.print(f"sellerhealth {__version__}", highlight=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     db: Annotated[
@@ -51,12 +59,44 @@ def _main(
             show_default=str(DEFAULT_DB),
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_version
+        ),
+    ] = False,
 ) -> None:
     _state["db"] = db or str(DEFAULT_DB)
 
 
-def open_store() -> Store:
-    return Store.open(_state.get("db", str(DEFAULT_DB)))
+def open_store(*, create: bool = False) -> Store:
+    """The `--db` store. Only the commands that write data (`import`, `account set --create`)
+    pass `create`: for every other command a path that does not exist is a mistake (a typo
+    would otherwise give a new, empty store and a clean report)."""
+    target = _state.get("db", str(DEFAULT_DB))
+    if not create and not is_url(target) and not Path(target).expanduser().exists():
+        raise UsageError(
+            f"no such store: {target} (create it with `sellerhealth import FILE --account NAME`, "
+            "or give --db / SELLERHEALTH_DB)"
+        )
+    return Store.open(target)
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def account_of(store: Store, account: str | None) -> str:
+    """The account a reading command is about: see `service.accounts.require_account`."""
+    from sellerhealth.service.accounts import require_account
+
+    return require_account(store, account)
+
+
+AccountOption = Annotated[
+    str | None,
+    typer.Option(help="Account (default: the store's only account)."),
+]
 
 
 def option_account(value: str, option: str = "--account") -> str:

@@ -41,7 +41,8 @@ def option_marketplace(text: str | None) -> str | None:
 @app.command("import")
 def import_command(
     files: Annotated[
-        list[Path], typer.Argument(help="Files to import (kind detected from the header).")
+        list[Path],
+        typer.Argument(help="Files or folders to import (kind detected from each header)."),
     ],
     account: Annotated[
         str, typer.Option(help="Account the rows belong to (unless they have an account column).")
@@ -78,6 +79,7 @@ def import_command(
     """Import seller data: Amazon's report files, Orders API JSON or canonical CSV.
 
     All the files of one command land together, in one transaction, or none does."""
+    files = [f for given in files for f in in_folder(given)]
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise UsageError(f"no such file: {', '.join(missing)}")
@@ -89,7 +91,7 @@ def import_command(
         marketplace=option_marketplace(marketplace),
         encoding=_codec(encoding),
     )
-    with open_store() as store:
+    with open_store(create=True) as store:
         outcomes = imports.import_files(store, files, options, kind, skip_bad_rows)
     for o in outcomes:
         line = f"{o.path}: {o.kind}, {o.rows} rows, {o.summary.records} records stored"
@@ -114,6 +116,21 @@ def _codec(name: str | None) -> str | None:
         return codecs.lookup(name).name
     except LookupError:
         raise UsageError(f"--encoding: unknown encoding {name!r}; e.g. utf-8, cp1252") from None
+
+
+def in_folder(path: Path) -> list[Path]:
+    """A folder's files (not hidden, not the rejects an earlier import wrote), by name; any
+    other path as it is."""
+    if not path.is_dir():
+        return [path]
+    found = sorted(
+        f
+        for f in path.iterdir()
+        if f.is_file() and not f.name.startswith(".") and not f.name.endswith(".rejects.csv")
+    )
+    if not found:
+        raise UsageError(f"{path}: a folder with no file to import")
+    return found
 
 
 @app.command()

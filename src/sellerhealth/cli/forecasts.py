@@ -9,9 +9,17 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sellerhealth.cli.common import app, choose_format, open_store, option_day, out, today
-from sellerhealth.cli.states import (
+from sellerhealth.cli.common import (
     AccountOption,
+    account_of,
+    app,
+    choose_format,
+    open_store,
+    option_day,
+    out,
+    today,
+)
+from sellerhealth.cli.states import (
     AsOfOption,
     FormatOption,
     json_out,
@@ -19,7 +27,7 @@ from sellerhealth.cli.states import (
     state_text,
     status_text,
 )
-from sellerhealth.domain.records import DEFAULT_ACCOUNT, Channel
+from sellerhealth.domain.records import Channel
 from sellerhealth.errors import UsageError
 from sellerhealth.service import forecasts, whatif
 
@@ -34,7 +42,7 @@ MarketplaceOption = Annotated[
 
 @app.command()
 def forecast(
-    account: AccountOption = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     as_of: AsOfOption = None,
     days: Annotated[int, typer.Option(help="Days to forecast.")] = 30,
     backtest: Annotated[
@@ -50,6 +58,7 @@ def forecast(
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         if backtest:
             result = forecasts.forecast_backtest(store, account, day, marketplace)
             document = forecasts.backtest_dict(result)
@@ -81,13 +90,15 @@ def forecast(
     for when, found in sorted(by_day.items()):
         cells: list[Any] = [str(when)]
         for channel in Channel:
-            f = found.get(channel)
-            if f is None:
+            day_of = found.get(channel)
+            if day_of is None:
                 cells += ["-", "-"]
                 continue
-            style = "red" if f.p_breach >= 0.5 else ""
-            cells.append(Text(f"{pct(f.expected_rate)} [{pct(f.low)}-{pct(f.high)}]", style))
-            cells.append(Text(f"{f.p_breach:.0%}", style))
+            style = "red" if day_of.p_breach >= 0.5 else ""
+            cells.append(
+                Text(f"{pct(day_of.expected_rate)} [{pct(day_of.low)}-{pct(day_of.high)}]", style)
+            )
+            cells.append(Text(f"{day_of.p_breach:.0%}", style))
         table.add_row(*cells)
     out.print(table)
     _print_headroom(view)
@@ -212,7 +223,7 @@ def _ids(values: list[str] | None) -> tuple[str, ...]:
 
 @app.command()
 def simulate(
-    account: AccountOption = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     as_of: AsOfOption = None,
     days: Annotated[int, typer.Option(help="Days to compare, from the as-of day.")] = 30,
     remove_feedback: Annotated[
@@ -256,6 +267,7 @@ def simulate(
         on=option_day(on, "--on"),
     )
     with open_store() as store:
+        account = account_of(store, account)
         view = whatif.simulate(store, account, day, request, days, marketplace)
     if chosen == "json":
         json_out(view.to_dict())

@@ -12,9 +12,18 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sellerhealth.cli.common import app, choose_format, err, open_store, option_day, out, today
+from sellerhealth.cli.common import (
+    AccountOption,
+    account_of,
+    app,
+    choose_format,
+    err,
+    open_store,
+    option_day,
+    out,
+    today,
+)
 from sellerhealth.cli.sync import sync_due
-from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.errors import UsageError
 from sellerhealth.service import shipments as shipments_service
 from sellerhealth.service.alerts import RunResult, load_watch_config, run_once
@@ -42,7 +51,7 @@ def _plain(text: str) -> None:
 
 @app.command()
 def triage(
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="UTC day to triage on (default today).")
     ] = None,
@@ -59,6 +68,7 @@ def triage(
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         items = triage_queue(store, account, day)
     if chosen == "json":
         _json([item.as_dict() for item in items])
@@ -136,7 +146,7 @@ def shipments(
     at_risk: Annotated[
         bool, typer.Option("--at-risk", help="Self-fulfilled orders going wrong (the radar).")
     ] = False,
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     now: Annotated[
         str | None,
         typer.Option(help="The moment to look from, ISO (default: now, UTC)."),
@@ -155,6 +165,7 @@ def shipments(
     chosen = choose_format(fmt)
     moment = _moment(now)
     with open_store() as store:
+        account = account_of(store, account)
         flags = shipments_service.at_risk(store, account, moment)
     if chosen == "json":
         _json([shipments_service.flag_row(f) for f in flags])
@@ -228,16 +239,9 @@ def watch(
     pause = interval if interval is not None else settings.alerts.interval
     count, last = 0, None
     with open_store() as store:
-        known = store.accounts()
-        accounts = list(account or settings.alerts.accounts or known)
-        if not accounts:
-            raise UsageError("no account to watch: import data first, or give --account")
-        unknown = [a for a in accounts if a not in known]
-        if unknown:
-            raise UsageError(
-                f"no such account: {', '.join(unknown)}; the store has "
-                f"{', '.join(known) or 'none'} (import its files first)"
-            )
+        given = account or settings.alerts.accounts or store.accounts()
+        names: list[str | None] = [*given] or [None]  # None: the store's only account
+        accounts = [account_of(store, name) for name in names]
         try:
             while True:
                 day = fixed_day or today()
@@ -265,6 +269,11 @@ def _print_run(result: RunResult, accounts: list[str]) -> None:
         tries = f"{d.attempts} attempt{'s' if d.attempts != 1 else ''}"
         if d.delivered:
             _plain(f"  sent    [{a.severity}] {a.account}: {a.title} -> {d.channel} ({tries})")
+        elif d.attempts == 0:
+            _plain(
+                f"  SKIPPED [{a.severity}] {a.account}: {a.title} -> {d.channel}: {d.error}; "
+                "kept pending for the next run"
+            )
         else:
             _plain(
                 f"  FAILED  [{a.severity}] {a.account}: {a.title} -> {d.channel} after {tries}: "

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sellerhealth.cli.common import (
     ROW_FORMATS,
+    AccountOption,
+    account_of,
     app,
     choose_format,
     open_store,
@@ -21,10 +23,11 @@ from sellerhealth.cli.common import (
     today,
 )
 from sellerhealth.cli.counters import Conf, Data, EngineName, Export, Master, spark_engine
-from sellerhealth.domain.records import DEFAULT_ACCOUNT
 from sellerhealth.service import metrics
 from sellerhealth.service import report as report_service
+from sellerhealth.service.freshness import mark_rows
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
+from sellerhealth.vocabulary import CONDITION_SIGNS, metric_label
 
 
 @app.command()
@@ -32,7 +35,7 @@ def report(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
     ] = None,
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="table or json (default: table on a terminal).")
     ] = None,
@@ -41,13 +44,14 @@ def report(
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         document = report_service.report(store, account, day)
     print_document(document, chosen)
 
 
 @app.command()
 def history(
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     first: Annotated[
         str | None, typer.Option("--from", help="First UTC day (default: 30 days ago).")
     ] = None,
@@ -63,8 +67,29 @@ def history(
     to_day = option_day(last, "--to") or today()
     from_day = option_day(first, "--from") or to_day - timedelta(days=29)
     with open_store() as store:
-        rows = [row.as_dict() for row in metrics.history(store, account, from_day, to_day, metric)]
-    print_rows(rows, fmt, title=f"{account}: {from_day} .. {to_day}")
+        account = account_of(store, account)
+        rows = mark_rows(store, account, metrics.history(store, account, from_day, to_day, metric))
+    if fmt == "json":  # exact fractions and the machine names
+        print_rows(rows, fmt, title="")
+        return
+    print_rows([history_line(row) for row in rows], fmt, title=f"{account}: {from_day} .. {to_day}")
+
+
+def history_line(row: dict[str, Any]) -> dict[str, Any]:
+    """A history row for a person (table, CSV): named columns, rates as percentages."""
+    denominator = row["denominator"]
+    rate, target = row["rate"], row["target"]
+    sign = CONDITION_SIGNS.get(row["targetCondition"], row["targetCondition"])
+    return {
+        "Day": row["date"],
+        "Marketplace": row["marketplaceId"],
+        "Metric": metric_label(row["metric"], row["scope"]),
+        "Count": row["numerator"] if denominator is None else f"{row['numerator']} / {denominator}",
+        "Rate": "" if rate is None else f"{rate * 100:.2f}%",
+        "Target": f"{sign} {target:g}" if denominator is None else f"{sign} {target * 100:.2f}%",
+        "Status": row["status"].replace("_", " "),
+        "Window": f"{row['windowFrom']} .. {row['windowTo']}",
+    }
 
 
 @app.command()
@@ -93,11 +118,12 @@ def portfolio(
 
 @app.command()
 def reconcile(
-    account: Annotated[str, typer.Option(help="Account.")] = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
 ) -> None:
     """Days where Amazon's imported figures and the computed ones differ, with likely reasons."""
     with open_store() as store:
+        account = account_of(store, account)
         found = metrics.reconcile_account(store, account)
         snapshots = len(store.snapshots(account))
     if fmt == "json":  # the full structure, exact figures

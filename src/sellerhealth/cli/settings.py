@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from sellerhealth.cli.common import account_app, open_store, option_account, out, policy_app
+from sellerhealth.cli.common import (
+    account_app,
+    account_of,
+    open_store,
+    option_account,
+    out,
+    policy_app,
+)
 from sellerhealth.domain.records import AccountSettings
 from sellerhealth.errors import UsageError
 from sellerhealth.policy_files import load_policy, policy_path
@@ -25,7 +32,7 @@ def policy_show(
 
     policy = load_policy(name)
     table = Table(title=f"{policy.meta.name} {policy.meta.version}: {policy.meta.description}")
-    for column in ("Setting", "Value", "Source (amazon-policy.md)"):
+    for column in ("Setting", "Value", "Source (docs/sources.md)"):
         table.add_column(column)
     for section, value in vars(policy).items():
         if section in ("meta", "sources"):
@@ -47,17 +54,22 @@ def policy_check(path: Annotated[Path, typer.Argument(help="Policy file to check
 
 @account_app.command("set")
 def account_set(
-    account: Annotated[str, typer.Argument()],
+    account: Annotated[str, typer.Argument(help="The account's name.")],
     program: Annotated[
         str | None, typer.Option(help="standard or business (Amazon Business Seller program).")
     ] = None,
     policy: Annotated[str | None, typer.Option(help="Policy name.")] = None,
+    create: Annotated[
+        bool, typer.Option("--create", help="Create the account (and the store) if new.")
+    ] = False,
 ) -> None:
-    """Choose an account's policy and seller program."""
+    """Choose an account's policy and seller program (`--create` for a new account)."""
     account = option_account(account, "ACCOUNT")
     if program not in (None, "standard", "business"):
         raise UsageError(f"--program: {program!r} is not one of: standard, business")
-    with open_store() as store:
+    with open_store(create=create) as store:
+        if not create:
+            account_of(store, account)  # a typo must not create an empty account
         # As stored: an unset policy stays unset (it follows the account's marketplace).
         current = store.account(account, resolve=False)
         if policy:

@@ -16,6 +16,8 @@ from rich.text import Text
 
 from sellerhealth.cli.common import (
     ROW_FORMATS,
+    AccountOption,
+    account_of,
     app,
     choose_format,
     err,
@@ -25,11 +27,13 @@ from sellerhealth.cli.common import (
     today,
 )
 from sellerhealth.domain.appeals import Appeal, apply_appeal_update
-from sellerhealth.domain.records import DEFAULT_ACCOUNT
+from sellerhealth.domain.states import AccountState
 from sellerhealth.errors import InputError, UsageError
-from sellerhealth.render import STATUS_STYLE
+from sellerhealth.render import STATUS_STYLE, amazon_status_line, assessment_line, freshness_line
 from sellerhealth.service import kept_replay, states
+from sellerhealth.service.freshness import freshness, status_document
 from sellerhealth.service.metrics import policy_for
+from sellerhealth.vocabulary import held
 
 appeal_app = typer.Typer(
     help="Appeals of a suspension: the Plan of Action, its evidence, its deadlines.",
@@ -37,7 +41,6 @@ appeal_app = typer.Typer(
 )
 app.add_typer(appeal_app, name="appeal")
 
-AccountOption = Annotated[str, typer.Option(help="Account.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
 ]
@@ -73,49 +76,44 @@ def status_text(status: str) -> Text:
 
 @app.command()
 def status(
-    account: AccountOption = DEFAULT_ACCOUNT, as_of: AsOfOption = None, fmt: FormatOption = None
+    account: AccountOption = None, as_of: AsOfOption = None, fmt: FormatOption = None
 ) -> None:
     """The account's state as of a day, what it may do, why, and Amazon's own status."""
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         view = states.account_status(store, account, day)
+        fresh = freshness(store, account, day)
+    document = status_document(view, fresh)
     if chosen == "json":
-        json_out(view.to_dict())
+        json_out(document)
         return
-    out.print(
-        Text.assemble(
-            f"Account {account} as of {day}: ",
-            state_text(view.label),
-            f" since {view.since} (policy {view.policy})",
+    out.print(f"Account {account} as of {day} (policy {view.policy})", highlight=False)
+    out.print(amazon_status_line(document), highlight=False)
+    out.print(assessment_line(document), highlight=False)
+    line = freshness_line(document["freshness"])
+    if line is not None:
+        out.print(line, highlight=False)
+    if view.state is not AccountState.HEALTHY:
+        stopped = held(dataclasses.asdict(view.capabilities)) or "nothing"
+        out.print(
+            f"If Amazon acts on this risk, it typically stops: {stopped} "
+            "(an assessment, not the account's status)",
+            highlight=False,
         )
-    )
-    allowed = ", ".join(
-        f"{name} {'yes' if value else 'no'}"
-        for name, value in dataclasses.asdict(view.capabilities).items()
-    )
-    out.print(f"Capabilities: {allowed}")
     last = view.last_transition
     if last is None:
-        out.print("No state change since the first order: HEALTHY throughout.")
+        out.print("No risk found since the first order.")
     else:
         out.print(
-            f"Why: {last.rule} [{last.source}] on {last.day}: {states.describe(last)}",
+            f"Evidence: {last.rule} [{last.source}] on {last.day}: {states.describe(last)}",
             markup=False,
             highlight=False,
         )
         out.print(_evidence_table(last.evidence))
     if view.deadlines is not None:
         _print_deadlines(view.deadlines)
-    if view.differs:
-        shown = ", ".join(f"{m}: {s}" for m, s in view.amazon_statuses.items())
-        out.print(
-            Text.assemble(
-                (f"Amazon's status (snapshot {view.amazon_snapshot_date}): {shown}", "yellow"),
-                f" differs from the computed state: {view.label} is "
-                f"{view.amazon_equivalent} in Amazon's terms",
-            )
-        )
 
 
 def _evidence_table(evidence: dict[str, Any]) -> Table:
@@ -141,7 +139,7 @@ def _evidence_table(evidence: dict[str, Any]) -> Table:
 
 @app.command()
 def timeline(
-    account: AccountOption = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     as_of: AsOfOption = None,
     fmt: Annotated[str | None, typer.Option("--format", help="table, json or csv.")] = None,
 ) -> None:
@@ -149,6 +147,7 @@ def timeline(
     chosen = choose_format(fmt, ROW_FORMATS)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         found = states.timeline(store, account, day)
     rows = [states.transition_row(t) for t in found]
     if chosen == "json":
@@ -208,7 +207,7 @@ def print_timeline(rows: list[dict[str, Any]], title: str) -> None:
 
 @appeal_app.command("open")
 def appeal_open(
-    account: AccountOption = DEFAULT_ACCOUNT,
+    account: AccountOption = None,
     appeal_id: Annotated[
         str | None, typer.Option("--id", help="Appeal id (default: ACCOUNT-appeal-N).")
     ] = None,
@@ -217,6 +216,7 @@ def appeal_open(
     """Open an appeal (a draft Plan of Action) for the account's suspension."""
     day = option_day(on, "--on") or today()
     with open_store() as store:
+        account = account_of(store, account)
         chosen = appeal_id or _next_appeal_id(store, account)
         if store.appeal(chosen) is not None:
             raise UsageError(
@@ -321,12 +321,13 @@ def _evidence_item(value: str) -> str:
 
 @appeal_app.command("show")
 def appeal_show(
-    account: AccountOption = DEFAULT_ACCOUNT, as_of: AsOfOption = None, fmt: FormatOption = None
+    account: AccountOption = None, as_of: AsOfOption = None, fmt: FormatOption = None
 ) -> None:
     """The account's appeals and the deadlines of its suspension (plan due, appeals left)."""
     chosen = choose_format(fmt)
     day = option_day(as_of, "--as-of") or today()
     with open_store() as store:
+        account = account_of(store, account)
         appeals = [a for a in store.appeals(account) if a.opened_on <= day]
         view = _status_or_none(store, account, day)
     if chosen == "json":
@@ -373,7 +374,7 @@ def _print_deadlines(d: dict[str, Any]) -> None:
     out.print(Text(f"Deadline: {plan}", style=style))
     out.print(
         f"Appeals remaining: {d['appeals_remaining']} of {d['max_unsuccessful_appeals']} "
-        f"({d['unsuccessful_appeals']} denied) [amazon-policy.md {d['sources']['plan_due']}]",
+        f"({d['unsuccessful_appeals']} denied) [docs/sources.md {d['sources']['plan_due']}]",
         markup=False,
         highlight=False,
     )

@@ -78,7 +78,7 @@ def connect(
     )
     where = Endpoint(region, endpoint, token_url) if endpoint else None
     schedule = Schedule(orders_every, reports_every, jitter)
-    with open_store() as store:
+    with open_store(create=True) as store:  # connecting is how a synced account begins
         c = connect_account(
             store, account, region, credentials, selling_partner_id, where, schedule
         )

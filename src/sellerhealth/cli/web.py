@@ -16,6 +16,10 @@ def serve(
     sync: Annotated[
         bool, typer.Option("--sync", help="Also sync connected accounts when due (each minute).")
     ] = False,
+    grace: Annotated[
+        int,
+        typer.Option(help="Seconds running requests get to finish on SIGTERM or Ctrl-C.", min=0),
+    ] = 5,
 ) -> None:
     """Serve the JSON API (/api/...) and the dashboard (/) until interrupted.
 
@@ -33,4 +37,12 @@ def serve(
         from sellerhealth.cli.sync import start_sync_thread
 
         start_sync_thread(db)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+    # On SIGTERM (or Ctrl-C) uvicorn stops accepting, lets running requests finish for
+    # `--grace` seconds, then cancels them and exits: a long request cannot hold it up.
+    uvicorn.run(
+        create_app(db),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=grace,
+    )

@@ -41,6 +41,7 @@ class HeadroomFact:
     target: float
     status: str  # GOOD / BAD / NONE
     extra_defects_before_bad: int
+    condition: str = "LESS_THAN"  # the target's: LESS_THAN (a defect rate) or GREATER_THAN
 
     @property
     def name(self) -> str:

@@ -48,6 +48,7 @@ from sellerhealth.domain.alert_facts import (
 )
 from sellerhealth.domain.alerts import SEVERITIES, Alert, make_cause_key, severity_rank
 from sellerhealth.domain.radar import RiskKind
+from sellerhealth.vocabulary import pct, plural
 
 VERDICTS = ("removable", "strike_through", "neither")
 DEADLINES = ("request_by", "act_by")
@@ -164,7 +165,7 @@ class TriageDeadlineRule(Rule):
             left = (due - facts.as_of).days
             if f.expired or f.verdict not in self.verdicts or not 0 <= left <= self.within_days:
                 continue
-            when = "today" if left == 0 else f"in {left} day{'s' if left != 1 else ''}"
+            when = _in_days(left)
             what = "removal" if f.verdict == "removable" else "strike-through"
             if self.deadline == "act_by":
                 title = f"Feedback on order {f.order_id}: act now, {what} target {due} ({when})"
@@ -203,7 +204,8 @@ class HeadroomRule(Rule):
             bad = h.status == "BAD"
             if not bad and h.extra_defects_before_bad > self.at_most:
                 continue
-            counts = f"{h.numerator}/{h.denominator}, target {h.target:g}"
+            sign = "below" if h.condition == "LESS_THAN" else "at least"
+            counts = f"{h.numerator}/{h.denominator}, target {sign} {pct(h.target)}"
             if bad:
                 title = f"{h.name} is BAD ({counts})"
             else:
@@ -245,7 +247,7 @@ class ForecastBreachRule(Rule):
                 continue
             title = (
                 f"ODR {channel.upper()} forecast to reach {w.target:.2%} on {w.day} "
-                f"(in {days} days, probability {w.probability:.0%})"
+                f"({_in_days(days)}, probability {w.probability:.0%})"
             )
             body = (
                 f"Expected ODR {w.expected_rate:.3%} (range {w.low:.3%} to {w.high:.3%}) on "
@@ -406,6 +408,7 @@ class AlertConfig:
     attempts: int = 4  # delivery attempts per alert and channel in one run
     backoff: float = 2.0  # seconds before the first retry, doubled for each next one
     accounts: tuple[str, ...] = ()  # default: every account in the store
+    deadline: float = 60.0  # seconds every delivery of one run may take together
 
 
 class AlertConfigError(ValueError):
@@ -416,7 +419,13 @@ class AlertConfigError(ValueError):
         super().__init__("\n".join(problems))
 
 
-WATCH_KEYS = {"interval": float, "digest": bool, "attempts": int, "backoff": float}
+WATCH_KEYS = {
+    "interval": float,
+    "digest": bool,
+    "attempts": int,
+    "backoff": float,
+    "deadline": float,
+}
 TOP_KEYS = ("watch", "rules", "channels")
 
 
@@ -442,7 +451,7 @@ def parse_alert_config(raw: Mapping[str, Any]) -> AlertConfig:
             problems.append(f"watch: unknown key {key!r} (known: {known})")
     if settings.get("attempts") is not None and settings["attempts"] < 1:
         problems.append("watch.attempts: must be 1 or more")
-    for key in ("interval", "backoff"):
+    for key in ("interval", "backoff", "deadline"):
         if settings.get(key) is not None and settings[key] < 0:
             problems.append(f"watch.{key}: must be 0 or more seconds")
     entries = raw.get("rules", [])
@@ -538,6 +547,11 @@ def _choices(key: str, values: Iterable[str], allowed: Iterable[str]) -> list[st
         for value in values
         if value not in allowed
     ]
+
+
+def _in_days(days: int) -> str:
+    """`today`, `in 1 day`, `in 3 days`."""
+    return "today" if days == 0 else f"in {plural(days, 'day')}"
 
 
 def _state_name(label: str) -> str:

@@ -91,3 +91,26 @@ def digest(alerts: Iterable[Alert], day: date) -> Alert:
         },
         created_on=day,
     )
+
+
+STALE_DATA_RULE = "no_data"
+
+
+def stale_data_alert(account: str, as_of: date, last_order: date) -> Alert:
+    """ "No data for N days": raised instead of alerts on metrics the data does not reach. Its
+    cause is the last order's day, so it is sent once until new data arrives."""
+    days = (as_of - last_order).days
+    return Alert(
+        account=account,
+        rule=STALE_DATA_RULE,
+        cause_key=make_cause_key(account, STALE_DATA_RULE, last_order),
+        severity="warning",
+        title=f"no data for {days} day{'' if days == 1 else 's'} (latest order {last_order})",
+        body=(
+            f"The newest order imported for {account} is of {last_order}, {days} day"
+            f"{'' if days == 1 else 's'} before {as_of}. Figures whose window goes past it are "
+            "not covered, so no alert is raised on them: import the newer reports."
+        ),
+        evidence={"last_order": last_order.isoformat(), "days": days, "as_of": as_of.isoformat()},
+        created_on=as_of,
+    )

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import partial
 from statistics import NormalDist
 
 from sellerhealth.domain.data import chargebacks_known_at, claims_known_at, feedback_known_at
@@ -122,7 +123,7 @@ def first_counted_days(
         note(
             c.order_id,
             _first_counted(
-                c.claim_date, c.changes(), lambda d, c=c: is_counted_claim(c, d, policy), as_of
+                c.claim_date, c.changes(), partial(is_counted_claim, c, policy=policy), as_of
             ),
         )
     for b in chargebacks:
@@ -131,7 +132,7 @@ def first_counted_days(
             _first_counted(
                 b.chargeback_date,
                 b.changes(),
-                lambda d, b=b: is_counted_chargeback(b, d, policy),
+                partial(is_counted_chargeback, b, policy=policy),
                 as_of,
             ),
         )

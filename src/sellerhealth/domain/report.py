@@ -249,14 +249,31 @@ def build_report(
     snapshot: PerformanceSnapshot | None = None,
     computed_status: str | None = None,
     extra: dict[str, Any] | None = None,
+    snapshot_healths: list[MarketplaceHealth] | None = None,
 ) -> dict[str, Any]:
     """The document; `computed_status` is the account state in Amazon's vocabulary (from the
     state machine), `extra` what goes under `sellerhealth` beside the figures (state, forecast).
-    Without a state the status is read off the ODR alone."""
+    Without a state the status is read off the ODR alone.
+
+    Amazon's own status, from the snapshot, is the account's status where it is known: ours
+    is only a risk assessment (`accountStatusSource` says which one `accountStatuses` holds).
+    Amazon's figures are compared with ours as of the snapshot's day (`snapshot_healths`), like
+    with like, not with the as-of day's."""
     amazon_status = amazon_statuses(snapshot.document) if snapshot else {}
+    source = (
+        f"amazon report of {snapshot.report_date.isoformat()}"
+        if snapshot is not None and amazon_status
+        else "risk assessment"
+    )
+    compared = healths if snapshot_healths is None else snapshot_healths
     return {
         "accountStatuses": [
-            {"marketplaceId": h.marketplace_id, "status": computed_status or account_status(h)}
+            {
+                "marketplaceId": h.marketplace_id,
+                "status": amazon_status.get(h.marketplace_id)
+                or computed_status
+                or account_status(h),
+            }
             for h in healths
         ],
         "performanceMetrics": [
@@ -269,9 +286,10 @@ def build_report(
             "policy": {"name": policy.meta.name, "version": policy.meta.version},
             "amazonSnapshotDate": snapshot.report_date.isoformat() if snapshot else None,
             "amazonAccountStatuses": amazon_status,
+            "accountStatusSource": source,
             "amazonComparison": [
                 row
-                for h in healths
+                for h in compared
                 for row in compare_with_amazon(h, snapshot, policy.reconcile.rate_tolerance)
             ],
             "odrDefectiveOrders": {
@@ -293,7 +311,7 @@ def build_report(
             "ahrIsEstimate": True,
             "ahrNote": (
                 "Amazon publishes no point table for the Account Health Rating; the score is "
-                "the project's estimate from the policy file (amazon-policy.md 3.3)."
+                "the project's estimate from the policy file (docs/sources.md 3.3)."
             ),
         },
     }

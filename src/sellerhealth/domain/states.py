@@ -61,8 +61,26 @@ class ReviewKind(StrEnum):
 
 
 def state_label(state: AccountState, kind: ReviewKind = ReviewKind.NONE) -> str:
-    """`UNDER_REVIEW (risk)`, `SUSPENDED`, ..."""
+    """`UNDER_REVIEW (risk)`, `SUSPENDED`, ...: the state's code, for machines and rules."""
     return f"{state} ({kind})" if kind is not ReviewKind.NONE else str(state)
+
+
+# The computed state in words for a person. It is our risk assessment from the seller's data,
+# never a fact about the account: only Amazon says what the account's status is (and what it
+# may do). The one vocabulary of the CLI, the JSON (`assessment`), the dashboard and the
+# alerts; docs/states.md lists it.
+ASSESSMENTS = {
+    (AccountState.HEALTHY, ReviewKind.NONE): "no risk found",
+    (AccountState.UNDER_REVIEW, ReviewKind.GROWTH): "at risk of a growth review",
+    (AccountState.UNDER_REVIEW, ReviewKind.RISK): "at risk of review",
+    (AccountState.SUSPENDED, ReviewKind.NONE): "at risk of suspension",
+    (AccountState.DEACTIVATED, ReviewKind.NONE): "at risk of deactivation",
+}
+
+
+def assessment(state: AccountState | str, kind: ReviewKind | str = ReviewKind.NONE) -> str:
+    """`at risk of review`, `no risk found`, ...: the state in the words a person reads."""
+    return ASSESSMENTS[(AccountState(state), ReviewKind(kind))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +185,14 @@ class DayFacts:
     first_order_date: date | None = None
     early_orders: int = 0  # orders in the first growth_window_days, as known on `day`
     appeal_events: tuple[AppealEvent, ...] = ()
+    # A day past the end of the data: its facts are a projection, and a projection does not
+    # assume the seller does nothing (see INACTION_TRIGGERS).
+    projected: bool = False
+
+
+# Triggers that fire only because nothing was recorded in time (no Plan of Action, a review
+# left open): on a projected day they do not fire, since what the seller will do is unknown.
+INACTION_TRIGGERS = frozenset({"plan_overdue", "review_elapsed"})
 
 
 def facts_for_day(
@@ -495,6 +521,8 @@ def step(
     current = _note_appeals(current, facts)
     for rule in policy.states.transitions:
         if not _applies(rule, current):
+            continue
+        if facts.projected and rule.trigger in INACTION_TRIGGERS:
             continue
         evidence = TRIGGERS[rule.trigger](current, facts, rule, policy)
         if evidence is None:

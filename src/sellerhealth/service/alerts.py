@@ -34,12 +34,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sellerhealth.connectors.notify import (
-    Channel,
-    ChannelConfigError,
-    channels_from_config,
-    deliver,
-)
+from sellerhealth.connectors.notify import Channel, ChannelConfigError, channels_from_config
 from sellerhealth.domain.alert_rules import (
     AlertConfig,
     AlertConfigError,
@@ -60,14 +55,23 @@ from sellerhealth.domain.alert_rules import (
     evaluate,
     parse_alert_config,
 )
-from sellerhealth.domain.alerts import Alert, digest, make_cause_key, severity_rank
+from sellerhealth.domain.alerts import (
+    Alert,
+    digest,
+    make_cause_key,
+    severity_rank,
+    stale_data_alert,
+)
+from sellerhealth.domain.freshness import Freshness
 from sellerhealth.domain.headroom import headroom
 from sellerhealth.domain.history import metric_rows
 from sellerhealth.domain.metrics import Condition
 from sellerhealth.domain.states import state_label
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.service import metrics, shipments, triage
+from sellerhealth.service.delivery import Delivery, deliver_pending
 from sellerhealth.service.forecasts import odr_forecast
+from sellerhealth.service.freshness import freshness
 from sellerhealth.service.states import account_status
 from sellerhealth.store.store import Store, StoredAlert
 
@@ -165,17 +169,20 @@ def gather_facts(
         return any(isinstance(rule, kinds) for rule in mine)
 
     found: dict[str, Any] = {}
+    # Stale data: figures past the data's end are not covered, so the rules that read them
+    # (headroom, forecast, the radar) get nothing; `stale_alerts` says "no data" once instead.
+    fresh = freshness(store, account, as_of)
     if wants(NewNegativeFeedbackRule, TriageDeadlineRule):
         found["feedback"] = tuple(
             _feedback_fact(item) for item in triage.triage_queue(store, account, as_of)
         )
     if wants(HeadroomRule):
-        found["headroom"] = _headroom(store, account, as_of)
-    if wants(ForecastBreachRule) and store.marketplaces(account):
+        found["headroom"] = _headroom(store, account, as_of, fresh)
+    if wants(ForecastBreachRule) and store.marketplaces(account) and not fresh.stale:
         found["forecasts"] = dict(odr_forecast(store, account, as_of).warnings)
     if wants(StateChangeRule, AmazonStatusRule):
         found["state"], found["amazon_status"] = _state(store, account, as_of)
-    if wants(AtRiskShipmentRule):
+    if wants(AtRiskShipmentRule) and not fresh.stale:
         found["risks"] = tuple(shipments.at_risk(store, account, moment))
     return Facts(account=account, as_of=as_of, **found)
 
@@ -197,13 +204,18 @@ def _feedback_fact(item: triage.TriageItem) -> FeedbackFact:
     )
 
 
-def _headroom(store: Store, account: str, as_of: date) -> tuple[HeadroomFact, ...]:
+def _headroom(
+    store: Store, account: str, as_of: date, fresh: Freshness
+) -> tuple[HeadroomFact, ...]:
     settings, policy = metrics.policy_for(store, account, None)
     found = []
     for health in metrics.marketplace_health(store, settings, as_of, policy):
         for row in metric_rows(as_of, health, policy):
             if row.condition == Condition.EQUALS.value or row.denominator is None:
                 continue  # compliance counts and the rating have no rate to make room in
+            first, last = row.window.first, row.window.last
+            if fresh.gap(row.marketplace_id, row.metric, row.scope, first, last) is not None:
+                continue  # the data does not reach the window: no figure to alert on
             room = headroom(row.numerator, row.denominator, row.target, Condition(row.condition))
             found.append(
                 HeadroomFact(
@@ -215,6 +227,7 @@ def _headroom(store: Store, account: str, as_of: date) -> tuple[HeadroomFact, ..
                     target=row.target,
                     status=row.status,
                     extra_defects_before_bad=room.extra_defects_before_bad,
+                    condition=row.condition,
                 )
             )
     return tuple(found)
@@ -253,15 +266,6 @@ def _state(
 # --- one run -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Delivery:
-    alert: Alert
-    channel: str
-    delivered: bool
-    attempts: int
-    error: str | None = None
-
-
 @dataclass
 class RunResult:
     day: date
@@ -283,20 +287,28 @@ def run_once(
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    monotonic: Callable[[], float] = time.monotonic,
 ) -> RunResult:
     """Raise, store and deliver the alerts of `accounts` for day `as_of` (see the module)."""
     result = RunResult(as_of)
     rules = config.alerts.rules
+    known = store.known_cause_keys()
+    first_runs = [a for a in accounts if not any(k.startswith(f"{a}|") for k in known)]
     for account in accounts:
         facts = gather_facts(store, account, as_of, moment, rules)
-        result.raised += store.save_alerts(evaluate(rules, facts))
+        raised = evaluate(rules, facts)
+        fresh = freshness(store, account, as_of)
+        if fresh.stale and fresh.last_order is not None:
+            raised.append(stale_data_alert(account, as_of, fresh.last_order))
+        result.raised += store.save_alerts(raised)
     pending = [p for p in store.pending_alerts() if _watched(p.alert, accounts)]
     pending.sort(key=lambda p: (p.alert.created_on, -severity_rank(p.alert.severity)))
     if config.alerts.digest:
         pending = _digests(store, pending, accounts, as_of)
-    sender = _Sender(store, config, sleep, clock, result)
-    for stored in pending:
-        sender.send(stored)
+    else:
+        pending = _first_run_digests(store, pending, first_runs, as_of)
+    result.deliveries = deliver_pending(config, pending, sleep=sleep, monotonic=monotonic)
+    _record(store, config, result.deliveries, clock())
     result.pending = sum(1 for p in store.pending_alerts() if _watched(p.alert, accounts))
     return result
 
@@ -326,39 +338,36 @@ def _digests(
     return digests
 
 
-class _Sender:
-    def __init__(
-        self,
-        store: Store,
-        config: WatchConfig,
-        sleep: Callable[[float], None],
-        clock: Callable[[], datetime],
-        result: RunResult,
-    ) -> None:
-        self.store, self.config, self.sleep, self.clock = store, config, sleep, clock
-        self.result = result
+def _first_run_digests(
+    store: Store, pending: list[StoredAlert], first_runs: Sequence[str], day: date
+) -> list[StoredAlert]:
+    """An account watched for the first time gets its alerts as one digest, not one message
+    each (the backlog of a new account is news once); the alerts a pending digest covers are
+    not sent again one by one."""
+    keys = {p.alert.cause_key for p in pending}
+    for account in first_runs:
+        mine = [p.alert for p in pending if p.alert.account == account]
+        mine = [a for a in mine if a.rule != DIGEST_RULE]
+        if len(mine) > 1:
+            made = digest(mine, day)
+            made = dataclasses.replace(made, cause_key=make_cause_key(account, DIGEST_RULE, day))
+            keys |= {a.cause_key for a in store.save_alerts([made])}
+    pending = [p for p in store.pending_alerts() if p.alert.cause_key in keys]
+    digests = [p for p in pending if p.alert.rule == DIGEST_RULE]
+    covered = {key for p in digests for key in p.alert.evidence.get("cause_keys", ())}
+    loose = [p for p in pending if p.alert.rule != DIGEST_RULE and p.alert.cause_key not in covered]
+    return [*digests, *loose]
 
-    def send(self, stored: StoredAlert) -> None:
-        alert = stored.alert
-        for named in self.config.channels:
-            if stored.delivered_to(named.name):
-                continue
-            outcome = deliver(
-                alert,
-                named.channel,
-                attempts=self.config.alerts.attempts,
-                backoff=self.config.alerts.backoff,
-                sleep=self.sleep,
-            )
-            self.result.deliveries.append(
-                Delivery(alert, named.name, outcome.delivered, outcome.attempts, outcome.error)
-            )
-            if not outcome.delivered:
-                continue
-            at = self.clock()
-            self.store.mark_sent(alert.cause_key, named.name, at, self.config.names)
-            if alert.rule == DIGEST_RULE:  # the alerts it covers reached this channel too
-                known = self.store.known_cause_keys()
-                for key in alert.evidence.get("cause_keys", ()):
-                    if key in known:
-                        self.store.mark_sent(key, named.name, at, self.config.names)
+
+def _record(store: Store, config: WatchConfig, deliveries: list[Delivery], at: datetime) -> None:
+    """Mark what reached a channel; a digest marks the alerts it covers too."""
+    known: set[str] | None = None
+    for d in deliveries:
+        if not d.delivered:
+            continue
+        store.mark_sent(d.alert.cause_key, d.channel, at, config.names)
+        if d.alert.rule == DIGEST_RULE:  # the alerts it covers reached this channel too
+            known = store.known_cause_keys() if known is None else known
+            for key in d.alert.evidence.get("cause_keys", ()):
+                if key in known:
+                    store.mark_sent(key, d.channel, at, config.names)

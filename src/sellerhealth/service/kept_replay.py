@@ -26,6 +26,7 @@ from sellerhealth.service.metrics import policy_for, recounting
 from sellerhealth.service.replay import (
     Replay,
     first_order_day_or_none,
+    last_order_day,
     quiet_until,
     run_states,
 )
@@ -52,7 +53,14 @@ def stamp(store: Store, account: str) -> str | None:
     version = c.counter_version(store.backend, account)
     appeals = json.dumps([json_ready(asdict(a)) for a in store.appeals(account)], sort_keys=True)
     digest = hashlib.sha256(appeals.encode()).hexdigest()[:16]
-    return f"{identity.policy}|{identity.digest}|{version}|{digest}"
+    end = last_order_day(store, account)
+    return f"{identity.policy}|{identity.digest}|{version}|{digest}|{end}"
+
+
+def _data_end(kept_stamp: str) -> date | None:
+    """The last order day a kept replay was stepped with (the stamp's last part)."""
+    end = kept_stamp.rsplit("|", 1)[-1]
+    return date.fromisoformat(end) if end not in ("", "None") else None
 
 
 def load(store: Store, account: str) -> KeptReplay | None:
@@ -104,6 +112,12 @@ def refresh(store: Store, account: str, changed_from: date | None = None) -> Non
     found = load(store, account)
     begin, start = first, StateSnapshot(AccountState.HEALTHY, ReviewKind.NONE, first)
     if found is not None and found.first == first and changed_from is not None:
+        # The days after the data's end were stepped as a projection: when the end moves,
+        # they are stepped again from the day after the earlier end.
+        old_end, new_end = _data_end(found.stamp), last_order_day(store, account)
+        if old_end != new_end:
+            ends = [d for d in (old_end, new_end) if d is not None]
+            changed_from = min([changed_from, *(d + timedelta(days=1) for d in ends)])
         begin, start = _resume_point(found, first, changed_from)
     stop = quiet_until(store, account, first, policy, appeals)
     run = run_states(store, settings, policy, first, start, begin, stop, appeals)

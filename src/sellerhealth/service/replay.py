@@ -81,6 +81,7 @@ class _Records:
     early_orders: dict[date, int]  # purchase day -> orders, from the first order day on
     feedback: list[r.Feedback]
     violations: list[r.Violation]
+    data_end: date  # the last order day: the days after it are a projection
 
     @classmethod
     def load(cls, store: Store, account: str, first: date, policy: Policy) -> _Records:
@@ -94,6 +95,7 @@ class _Records:
             {date.fromisoformat(day): count for day, count in early},
             store.records(r.Feedback, account),
             store.records(r.Violation, account),
+            last_order_day(store, account) or first,
         )
 
 
@@ -102,6 +104,14 @@ def first_order_day_or_none(store: Store, account: str, as_of: date) -> date | N
     found = store.backend.query(
         "SELECT MIN(purchase_date) FROM orders WHERE account = ? AND purchase_date <= ?",
         (account, as_of.isoformat()),
+    )[0][0]
+    return None if found is None else date.fromisoformat(found)
+
+
+def last_order_day(store: Store, account: str) -> date | None:
+    """The account's last order day: where its data ends."""
+    found = store.backend.query(
+        "SELECT MAX(purchase_date) FROM orders WHERE account = ?", (account,)
     )[0][0]
     return None if found is None else date.fromisoformat(found)
 
@@ -198,6 +208,8 @@ def run_states(
     for offset in range((stop - begin).days + 1):
         day = begin + timedelta(days=offset)
         facts = _facts(day, markets.get(day, []), shares, early, first, events.get(day, ()))
+        if day > records.data_end:  # past the data: a projection (domain.states.INACTION_TRIGGERS)
+            facts = dataclasses.replace(facts, projected=True)
         before = current
         current, transition = step(current, facts, policy)
         if transition is not None and transition.trigger in _EVIDENCE_IDS:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sellerhealth.domain.report import build_report
 from sellerhealth.service import forecasts, replay, states
+from sellerhealth.service.freshness import freshness, mark_report
 from sellerhealth.service.metrics import marketplace_health, policy_for
 from sellerhealth.store.store import Store
 
@@ -21,10 +22,16 @@ def report(
     healths = marketplace_health(store, settings, as_of, policy)
     snapshots = [s for s in store.snapshots(account) if s.report_date <= as_of]
     snapshot = snapshots[-1] if snapshots else None
+    at_snapshot = None  # Amazon's figures are compared with ours of the snapshot's day
+    if snapshot is not None and snapshot.report_date != as_of:
+        at_snapshot = marketplace_health(store, settings, snapshot.report_date, policy)
     if replay.first_order_day_or_none(store, account, as_of) is None:
         # Nothing sold yet on that day: every metric is NONE and there is no state to replay
         # nor ODR to forecast.
-        return build_report(settings, as_of, policy, healths, snapshot, "NORMAL")
+        document = build_report(
+            settings, as_of, policy, healths, snapshot, "NORMAL", None, at_snapshot
+        )
+        return mark_report(document, freshness(store, account, as_of))
     status = states.account_status(store, account, as_of, save=False)
     timeline = [states.transition_row(t) for t in status.history]
     forecast = forecast or forecasts.odr_forecast(store, account, as_of)
@@ -32,4 +39,7 @@ def report(
         "state": {**status.to_dict(), "timeline": timeline},
         "forecast": forecasts.forecast_summary(forecast),
     }
-    return build_report(settings, as_of, policy, healths, snapshot, status.amazon_equivalent, extra)
+    document = build_report(
+        settings, as_of, policy, healths, snapshot, status.amazon_equivalent, extra, at_snapshot
+    )
+    return mark_report(document, freshness(store, account, as_of))

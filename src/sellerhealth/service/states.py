@@ -21,6 +21,7 @@ from sellerhealth.domain.states import (
     ReviewKind,
     StateSnapshot,
     Transition,
+    assessment,
     capabilities,
     state_label,
 )
@@ -71,6 +72,7 @@ class StatusView:
             "state": str(self.state),
             "kind": str(self.kind),
             "label": self.label,
+            "assessment": assessment(self.state, self.kind),
             "since": self.since.isoformat(),
             "capabilities": dataclasses.asdict(self.capabilities),
             "lastTransition": (

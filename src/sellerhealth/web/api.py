@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from sellerhealth.service import forecasts, metrics, shipments, states
+from sellerhealth.service.freshness import freshness, mark_rows, status_document
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
@@ -51,13 +52,14 @@ def history(
     """Each metric as of each day of the range, from what was known that day."""
     end = query_day(last, "to") or as_of
     start = query_day(first, "from") or end - timedelta(days=HISTORY_DAYS - 1)
-    return [row.as_dict() for row in metrics.history(store, account, start, end, metric)]
+    return mark_rows(store, account, metrics.history(store, account, start, end, metric))
 
 
 @router.get("/accounts/{account}/status")
 def status(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> Json:
     """The account state, its capabilities, why, and Amazon's own status."""
-    return states.account_status(store, account, as_of, save=False).to_dict()
+    view = states.account_status(store, account, as_of, save=False)
+    return status_document(view, freshness(store, account, as_of))
 
 
 @router.get("/accounts/{account}/timeline")

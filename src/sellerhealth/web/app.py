@@ -22,10 +22,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -35,10 +35,11 @@ from sellerhealth import __version__
 from sellerhealth.domain.windows import check_day
 from sellerhealth.errors import SellerhealthError, StoreError, UsageError
 from sellerhealth.ingest.values import parse_day
+from sellerhealth.service.accounts import UnknownAccount, require_account
 from sellerhealth.store.store import Store
 from sellerhealth.web.views import render
 
-HERE = Path(__file__).parent
+HERE = FilePath(__file__).parent
 API_PREFIX = "/api/"
 
 
@@ -58,10 +59,11 @@ def create_app(db: str) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.add_exception_handler(SellerhealthError, _sellerhealth_error)
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    # FastAPI's decorator form: each handler takes the exception class it is registered for.
+    app.exception_handler(SellerhealthError)(_sellerhealth_error)
+    app.exception_handler(StarletteHTTPException)(_http_error)
+    app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(Exception)(_unexpected_error)
     return app
 
 
@@ -87,16 +89,12 @@ def request_store(request: Request) -> Iterator[Store]:
 StoreDep = Annotated[Store, Depends(request_store)]
 
 
-def known_account(account: str, store: StoreDep) -> str:
+def known_account(
+    account: Annotated[str, Path(description="The account's name, as `account list` shows it.")],
+    store: StoreDep,
+) -> str:
     """The `{account}` of the path, if the store has it (settings or data); else 404."""
-    known = store.accounts()
-    if account not in known:
-        raise HTTPException(
-            404,
-            f"no such account {account!r}; the store has {', '.join(known) or 'none'} "
-            "(import its files first)",
-        )
-    return account
+    return require_account(store, account)
 
 
 def query_day(value: str | None, name: str) -> date | None:
@@ -143,6 +141,8 @@ def error_response(request: Request, status: int, message: str) -> Response:
 
 
 def error_status(problem: SellerhealthError) -> int:
+    if isinstance(problem, UnknownAccount):
+        return 404
     if isinstance(problem, UsageError):
         return 400
     if isinstance(problem, StoreError):

@@ -4,32 +4,74 @@ calls as the API (the page's script only sorts tables and copies drafts)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from sellerhealth.service import metrics, replay, shipments
+from sellerhealth.service import metrics, replay, shipments, states
+from sellerhealth.service.freshness import freshness
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
 from sellerhealth.web.app import AccountDep, AsOfDep, StoreDep
 from sellerhealth.web.views import render
 
-TOP = 10  # rows shown of the triage queue and of the at-risk shipments
+PAGE_SIZE = 10  # rows a page shows of the triage queue and of the at-risk shipments
 
 router = APIRouter(include_in_schema=False)
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a list: `number` of `pages`, rows `first` .. `last` (from 1)."""
+
+    number: int
+    pages: int
+    first: int
+    last: int
+
+    @classmethod
+    def of(cls, total: int, number: int, size: int = PAGE_SIZE) -> Page:
+        pages = max(1, -(-total // size))
+        number = min(max(number, 1), pages)
+        first = (number - 1) * size
+        return cls(number, pages, first + 1 if total else 0, min(first + size, total))
+
+    def rows(self, items: Sequence[Any]) -> list[Any]:
+        return list(items[max(self.first - 1, 0) : self.last])
+
+
+PageQuery = Annotated[int, Query(ge=1, description="Page of the list, from 1.")]
+
+
 @router.get("/", response_class=HTMLResponse)
-def index(store: StoreDep) -> HTMLResponse:
-    accounts = [store.account(name) for name in store.accounts()]
-    page = render("index.html", title="Accounts", accounts=accounts, store=store.backend)
+def index(store: StoreDep, as_of: AsOfDep) -> HTMLResponse:
+    """Every account with its status: Amazon's when a report says it, else our assessment,
+    and how fresh its data is."""
+    lines = []
+    for name in store.accounts():
+        view = None
+        if replay.first_order_day_or_none(store, name, as_of) is not None:
+            view = states.account_status(store, name, as_of, save=False)
+        lines.append((store.account(name), view, freshness(store, name, as_of)))
+    page = render("index.html", title="Accounts", lines=lines, store=store.backend, as_of=as_of)
     return HTMLResponse(page)
 
 
 @router.get("/accounts/{account}", response_class=HTMLResponse)
-def account_page(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> HTMLResponse:
+def account_page(
+    store: StoreDep,
+    account: AccountDep,
+    as_of: AsOfDep,
+    triage_page: PageQuery = 1,
+    shipments_page: PageQuery = 1,
+) -> HTMLResponse:
+    """One account as of a day: Amazon's status, our risk assessment and its evidence, how
+    fresh the data is, every metric, Amazon's figures beside ours, the ODR forecast, the state
+    timeline, the feedback triage queue and the at-risk shipments (ten rows a page)."""
     document = build_report(store, account, as_of)
     if "state" not in document["sellerhealth"]:  # nothing sold yet on that day
         replay.first_order_day(store, account, as_of)  # says so, as the CLI does
@@ -37,6 +79,8 @@ def account_page(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> HTMLRe
     queue = triage_queue(store, account, as_of)
     flags = shipments.at_risk(store, account, moment)
     meta = document["sellerhealth"]
+    gaps = {(g["marketplaceId"], g["metric"], g["scope"]) for g in meta["freshness"]["notCovered"]}
+    queue_page, flags_page = Page.of(len(queue), triage_page), Page.of(len(flags), shipments_page)
     page = render(
         "account.html",
         title=account,
@@ -49,10 +93,13 @@ def account_page(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> HTMLRe
         rows=metrics.history(store, account, as_of, as_of),
         odr_parts=odr_parts(document),
         markets=len(document["performanceMetrics"]),
-        triage=queue[:TOP],
+        gaps=gaps,
+        triage=queue_page.rows(queue),
+        triage_page=queue_page,
         triage_total=len(queue),
         triage_actionable=sum(item.actionable for item in queue),
-        flags=[shipments.flag_row(f) for f in flags[:TOP]],
+        flags=[shipments.flag_row(f) for f in flags_page.rows(flags)],
+        flags_page=flags_page,
         flags_total=len(flags),
         moment=moment,
     )

@@ -3,7 +3,6 @@ every figure comes from `service`, computed once, as the API returns it."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,21 +10,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from sellerhealth.domain.history import MetricRow
+from sellerhealth.domain.states import assessment
+from sellerhealth.vocabulary import CONDITION_SIGNS, held, humanize, pct
+from sellerhealth.vocabulary import metric_label as vocabulary_label
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-METRIC_LABELS = {
-    "orderDefectRate": "Order defect rate",
-    "lateShipmentRate": "Late shipment rate",
-    "preFulfillmentCancellationRate": "Pre-fulfillment cancel rate",
-    "validTrackingRate": "Valid tracking rate",
-    "unitOnTimeDeliveryRate": "On-time delivery rate (units)",
-    "contactResponse": "Contact response within 24 h",
-    "policyCompliance": "Policy",
-    "accountHealthRating": "Account Health Rating (estimate)",
-}
-SCOPE_LABELS = {"afn": "FBA", "mfn": "seller-fulfilled", "10d": "10 days", "30d": "30 days"}
-CONDITION_SIGNS = {"LESS_THAN": "<", "GREATER_THAN": "≥", "EQUALS": "="}
 # The first word of a state label ("UNDER_REVIEW (risk)") -> the CSS class of its colour.
 STATE_CLASSES = {
     "HEALTHY": "good",
@@ -35,27 +25,12 @@ STATE_CLASSES = {
 }
 
 
-def pct(value: float | None, digits: int = 2) -> str:
-    """A fraction as a percentage, `-` when there is none."""
-    return "-" if value is None else f"{value * 100:.{digits}f}%"
-
-
 def signed_pct(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value * 100:+.{digits}f}%"
 
 
-def humanize(name: str) -> str:
-    """`productConditionCustomerComplaints` -> `Product condition customer complaints`."""
-    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
-    return words[:1].upper() + words[1:]
-
-
 def metric_label(row: MetricRow) -> str:
-    label = METRIC_LABELS.get(row.metric, humanize(row.metric))
-    if row.metric == "policyCompliance":
-        return f"{label}: {humanize(row.scope)}"
-    scope = SCOPE_LABELS.get(row.scope, row.scope)
-    return f"{label}, {scope}" if scope else label
+    return vocabulary_label(row.metric, row.scope)
 
 
 def target(row: MetricRow) -> str:
@@ -96,6 +71,8 @@ def environment() -> Environment:
         count=count,
         state_class=state_class,
         yes_no=yes_no,
+        assessment=assessment,
+        held=held,
     )
     return env
 
