@@ -26,6 +26,7 @@ from sellerhealth.store import counters
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend, open_backend
 from sellerhealth.store.migrations import migrate
+from sellerhealth.store.rows import rows_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ class Store:
             if record_type is r.Feedback and reports:
                 self._upsert_listed_feedback(batch, max(rep.report_date for rep in reports))
             else:
-                self._upsert(spec, (t.row_of(spec, rec, extra) for rec in batch), fields)
+                self._upsert(spec, rows_of(spec, batch, extra), fields)
             if record_type is r.Claim:
                 self._upsert_statuses(t.CLAIM_STATUSES, batch, "claim_date")
             elif record_type is r.Chargeback:
