@@ -28,7 +28,7 @@ from sellerhealth.domain.alert_rules import (
     parse_alert_config,
 )
 from sellerhealth.domain.forecast import BreachWarning
-from sellerhealth.domain.radar import RiskFlag, RiskKind
+from sellerhealth.domain.radar_flags import RiskFlag, RiskKind
 from sellerhealth.domain.records import Channel
 
 D = date(2026, 11, 20)

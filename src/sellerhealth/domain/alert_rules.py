@@ -47,7 +47,7 @@ from sellerhealth.domain.alert_facts import (
     StateFact,
 )
 from sellerhealth.domain.alerts import SEVERITIES, Alert, make_cause_key, severity_rank
-from sellerhealth.domain.radar import RiskKind
+from sellerhealth.domain.radar_flags import RiskKind
 from sellerhealth.vocabulary import pct, plural
 
 VERDICTS = ("removable", "strike_through", "neither")
