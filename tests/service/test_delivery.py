@@ -9,7 +9,7 @@ import threading
 from datetime import date
 
 from sellerhealth.connectors.notify import DeliveryError
-from sellerhealth.domain.alert_rules import AlertConfig
+from sellerhealth.domain.alert_config import AlertConfig
 from sellerhealth.domain.alerts import Alert
 from sellerhealth.service.alerts import NamedChannel, WatchConfig
 from sellerhealth.service.delivery import deliver_pending

@@ -35,25 +35,27 @@ from pathlib import Path
 from typing import Any
 
 from sellerhealth.connectors.notify import Channel, ChannelConfigError, channels_from_config
-from sellerhealth.domain.alert_rules import (
-    AlertConfig,
-    AlertConfigError,
-    AmazonStatusFact,
+from sellerhealth.domain.alert_account_rules import (
     AmazonStatusRule,
     AtRiskShipmentRule,
+    StateChangeRule,
+)
+from sellerhealth.domain.alert_config import AlertConfig, AlertConfigError, parse_alert_config
+from sellerhealth.domain.alert_facts import (
+    AmazonStatusFact,
     Facts,
     FeedbackFact,
-    ForecastBreachRule,
     HeadroomFact,
+    StateChangeFact,
+    StateFact,
+)
+from sellerhealth.domain.alert_rules import (
+    ForecastBreachRule,
     HeadroomRule,
     NewNegativeFeedbackRule,
     Rule,
-    StateChangeFact,
-    StateChangeRule,
-    StateFact,
     TriageDeadlineRule,
     evaluate,
-    parse_alert_config,
 )
 from sellerhealth.domain.alerts import (
     Alert,
