@@ -1,7 +1,7 @@
 """The alerts config file: its `[[rules]]` (each `type` one of `RULE_TYPES`) and `[watch]`.
 
 `parse_alert_config` reports every problem of the rules and `[watch]` at once; the
-`[[channels]]` are read by `connectors.notify.channels_from_config`.
+`[[channels]]` are read by `connectors.notify_config.channels_from_config`.
 """
 
 from __future__ import annotations

@@ -34,7 +34,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sellerhealth.connectors.notify import Channel, ChannelConfigError, channels_from_config
+from sellerhealth.connectors.notify import Channel, ChannelConfigError
+from sellerhealth.connectors.notify_config import channels_from_config
 from sellerhealth.domain.alert_account_rules import (
     AmazonStatusRule,
     AtRiskShipmentRule,
