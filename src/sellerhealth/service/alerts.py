@@ -76,7 +76,8 @@ from sellerhealth.service.delivery import Delivery, deliver_pending
 from sellerhealth.service.forecasts import odr_forecast
 from sellerhealth.service.freshness import freshness
 from sellerhealth.service.states import account_status
-from sellerhealth.store.store import Store, StoredAlert
+from sellerhealth.store.alert_store import StoredAlert
+from sellerhealth.store.store import Store
 
 DIGEST_RULE = "digest"
 
