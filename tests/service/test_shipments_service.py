@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from sellerhealth.domain import records as r
-from sellerhealth.domain.radar import metric_context
+from sellerhealth.domain.radar_impact import metric_context
 from sellerhealth.service.metrics import health_by_day, policy_for
 from sellerhealth.service.shipments import at_risk, context_of, end_of_day, flag_row, moment_for
 from sellerhealth.store.store import Store

@@ -12,7 +12,8 @@ import pytest
 from sellerhealth.domain import records as r
 from sellerhealth.store import tables as t
 from sellerhealth.store.migrations import MIGRATIONS, current_version
-from sellerhealth.store.store import ImportSource, Store
+from sellerhealth.store.record_writes import ImportSource
+from sellerhealth.store.store import Store
 
 
 def count(store: Store, table: str) -> int:

@@ -13,7 +13,9 @@ from typing import Any
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.radar import MetricContext, RiskFlag, at_risk_shipments
+from sellerhealth.domain.radar import at_risk_shipments
+from sellerhealth.domain.radar_flags import RiskFlag
+from sellerhealth.domain.radar_impact import MetricContext
 from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.service.metrics import health_by_day, policy_for
 from sellerhealth.store.store import Store
