@@ -34,6 +34,10 @@ class ImportSource:
 @dataclass(slots=True)
 class ImportSummary:
     records: int = 0
+    # of `records`: not stored before, stored with other values, stored just so (a re-import)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
     by_table: dict[str, int] = field(default_factory=dict)
     removed_feedback: int = 0
     # per touched account, the first day whose figures changed (None: anything may have)
@@ -83,10 +87,15 @@ class RecordWriter:
         """Every record where it belongs (inside the import's transaction)."""
         for record_type, batch in by_type.items():
             spec, extra = t.RECORD_TABLES[record_type]
-            if record_type is r.Feedback and reports:
+            rows = rows_of(spec, batch, extra)
+            listed = record_type is r.Feedback and bool(reports)
+            # A feedback report writes only what Amazon lists: the rest is the store's own.
+            compared = _LISTED_FEEDBACK if listed else fields
+            self._count_changes(spec, rows, compared, summary)
+            if listed:
                 self._upsert_listed_feedback(batch, max(rep.report_date for rep in reports))
             else:
-                self._upsert(spec, rows_of(spec, batch, extra), fields)
+                self._upsert(spec, rows, fields)
             if record_type is r.Claim:
                 self._upsert_statuses(t.CLAIM_STATUSES, batch, "claim_date")
             elif record_type is r.Chargeback:
@@ -95,6 +104,42 @@ class RecordWriter:
             summary.records += len(batch)
         for report in reports:
             summary.removed_feedback += self._apply_feedback_report(report)
+
+    def _count_changes(
+        self,
+        spec: t.TableSpec,
+        rows: list[tuple[Any, ...]],
+        fields: frozenset[str] | None,
+        summary: ImportSummary,
+    ) -> None:
+        """Count the rows as new, updated or unchanged against what is stored (before writing).
+        The stored rows are read only for accounts that have some: a first import reads none."""
+        names = spec.names
+        where = [names.index(k) for k in spec.key]
+        compared = [
+            i for i, n in enumerate(names) if n not in spec.key and (fields is None or n in fields)
+        ]
+        stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        for account in sorted({row[0] for row in rows}):
+            held = self.backend.query(
+                f"SELECT 1 FROM {spec.name} WHERE account = ? LIMIT 1", (account,)
+            )
+            if not held:
+                continue
+            chosen = [*spec.key, *(names[i] for i in compared)]
+            found = self.backend.query(
+                f"SELECT {', '.join(chosen)} FROM {spec.name} WHERE account = ?", (account,)
+            )
+            width = len(spec.key)
+            stored.update((tuple(v[:width]), tuple(v[width:])) for v in found)
+        for row in rows:
+            before = stored.get(tuple(row[i] for i in where))
+            if before is None:
+                summary.new += 1
+            elif all(_same(row[i], b) for i, b in zip(compared, before, strict=True)):
+                summary.unchanged += 1
+            else:
+                summary.updated += 1
 
     def _upsert(
         self, spec: t.TableSpec, rows: Iterable[Sequence[Any]], fields: frozenset[str] | None = None
@@ -176,3 +221,15 @@ class RecordWriter:
             f"({', '.join('?' * len(row))}) ON CONFLICT (import_id) DO NOTHING",
             row,
         )
+
+
+# The columns a feedback report writes (`_upsert_listed_feedback`); the removal and the report
+# that last listed it follow from the report, not from the row.
+_LISTED_FEEDBACK = frozenset({"feedback_date", "rating", "comments"})
+
+
+def _same(new: Any, stored: Any) -> bool:
+    """A cell about to be written equals the stored one (a real column hands back 2.0 for 2)."""
+    if isinstance(new, float) or isinstance(stored, float):
+        return new is not None and stored is not None and float(new) == float(stored)
+    return bool(new == stored)
