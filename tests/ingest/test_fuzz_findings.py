@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from tests.ingest.test_bad_input import FEEDBACK_HEADER, refused, write
 
 
@@ -58,3 +59,53 @@ def test_what_is_left_of_a_rater_email_is_left_out_of_rejects(cli, target, tmp_p
     rejects = Path(f"{path}.rejects.csv").read_text()
     assert "marketplace.amazon.com" not in rejects
     assert "marketplace.amazon.com" not in err
+
+
+PERFORMANCE = Path(__file__).parents[1] / "data" / "amazon" / "performance.json"
+FAR = "9999-12-31T23:59:59-12:00"  # in year 10000 once in UTC
+
+
+def _performance_with(tmp_path: Path, name: str, value: str) -> Path:
+    text = PERFORMANCE.read_text()
+    first = text.index(f'"{name}"')
+    start = text.index('"', text.index(":", first)) + 1
+    end = text.index('"', start)
+    return write(tmp_path / "performance.json", text[:start] + value + text[end:])
+
+
+def test_a_performance_report_dated_past_the_record_range(cli, target, tmp_path):
+    path = _performance_with(tmp_path, "reportingDateTo", "9999-12-31T23:59:59Z")
+    refused(
+        cli,
+        target,
+        path,
+        f"{path}:1: reportingDateTo: '9999-12-31' is out of range; dates must be from "
+        "2000-01-01 to 2099-12-31",
+    )
+
+
+@pytest.mark.parametrize("name", ["reportingDateFrom", "reportingDateTo"])
+def test_a_report_time_past_every_date_is_read_as_no_date(cli, target, tmp_path, name):
+    # Was an OverflowError: a traceback on import (reportingDateTo), an API 500 from report
+    # and reconcile once stored (reportingDateFrom). The report's other windows still date it.
+    path = _performance_with(tmp_path, name, FAR)
+    code, _out, err = cli("--db", target, "import", str(path))
+    assert code == 0, err
+    for command in ("report", "reconcile"):
+        code, _out, err = cli("--db", target, command, "--format", "json")
+        assert code == 0, err
+
+
+def test_a_report_when_the_busiest_marketplace_counts_nothing_that_day(cli, target, tmp_path):
+    # Was a StopIteration (an API 500): the forecast's marketplace (the most orders, then the
+    # first id) had no figures as of the day, its only order older than every window.
+    path = write(
+        tmp_path / "orders.csv",
+        "order_id,purchase_date,fulfillment_channel,marketplace_id\n"
+        "o-1,2026-03-02,AFN,A1PA6795UKMFR9\n"
+        "o-2,2026-03-02,MFN,ATVPDKIKX0DER\n",
+    )
+    code, _out, err = cli("--db", target, "import", str(path))
+    assert code == 0, err
+    code, _out, err = cli("--db", target, "report", "--as-of", "2026-12-03", "--format", "json")
+    assert code == 0, err
