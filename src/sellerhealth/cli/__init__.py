@@ -4,6 +4,7 @@ Each module registers its commands on the one Typer app in `common`.
 """
 
 from sellerhealth.cli import (
+    access,
     counters,
     data,
     forecasts,
@@ -17,6 +18,7 @@ from sellerhealth.cli import (
 from sellerhealth.cli.common import app, main
 
 __all__ = [
+    "access",
     "app",
     "counters",
     "data",
