@@ -7,6 +7,9 @@ from typing import Annotated
 import typer
 
 from sellerhealth.cli.common import DEFAULT_DB, _state, app, err, open_store
+from sellerhealth.errors import UsageError
+
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})  # where no sign-in may be allowed
 
 
 @app.command()
@@ -23,15 +26,29 @@ def serve(
 ) -> None:
     """Serve the JSON API (/api/...) and the dashboard (/) until interrupted.
 
+    With no user in the store it serves only 127.0.0.1/localhost, without sign-in; once a
+    user exists (`sellerhealth user add`) everyone signs in, on any address.
+
     Each request opens the store and closes it, so `sellerhealth import` can write to the
     same store while the server runs."""
     import uvicorn
 
+    from sellerhealth.store.access import Access
     from sellerhealth.web import create_app
 
     db = _state.get("db", str(DEFAULT_DB))
     with open_store() as store:  # fail now, with the store's message, if it cannot be opened
         where = store.backend.description
+        signing_in = Access(store.backend).has_users()
+    local = host in LOOPBACK
+    if not local and not signing_in:
+        raise UsageError(
+            f"refusing to serve on {host} without sign-in: anyone who reaches it would read "
+            "every account. Add a user first (`sellerhealth tenant add NAME`, then "
+            "`sellerhealth user add USER --tenant NAME --role admin`), or serve on 127.0.0.1"
+        )
+    if not signing_in:
+        err.print("sellerhealth: no user configured: open to this machine only (no sign-in)")
     err.print(f"sellerhealth: serving {where} on http://{host}:{port}/", highlight=False)
     if sync:
         from sellerhealth.cli.sync import start_sync_thread
@@ -40,7 +57,7 @@ def serve(
     # On SIGTERM (or Ctrl-C) uvicorn stops accepting, lets running requests finish for
     # `--grace` seconds, then cancels them and exits: a long request cannot hold it up.
     uvicorn.run(
-        create_app(db),
+        create_app(db, open_access=local),
         host=host,
         port=port,
         log_level="info",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sellerhealth.store import access, counters
+from sellerhealth.store import access, counters, triage_actions
 from sellerhealth.store import connections as spapi
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend
@@ -63,7 +63,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(5, "selling partner connections and sync checkpoints", spapi.DDL),
     # Issue 13: tenants, users, tokens, sessions, the audit log and triage actions.
-    Migration(6, "tenants, users, tokens, sessions and the audit log", access.DDL),
+    Migration(
+        6,
+        "tenants, users, tokens, sessions, the audit log and triage actions",
+        (*access.DDL, *triage_actions.DDL),
+    ),
 )
 
 

@@ -16,7 +16,8 @@ from sellerhealth.service import metrics, replay, shipments, states
 from sellerhealth.service.freshness import freshness
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
-from sellerhealth.web.app import AccountDep, AsOfDep, StoreDep
+from sellerhealth.web.app import AsOfDep, StoreDep
+from sellerhealth.web.auth import AccountDep, CallerDep, visible_accounts
 from sellerhealth.web.views import render
 
 PAGE_SIZE = 10  # rows a page shows of the triage queue and of the at-risk shipments
@@ -48,22 +49,30 @@ PageQuery = Annotated[int, Query(ge=1, description="Page of the list, from 1.")]
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(store: StoreDep, as_of: AsOfDep) -> HTMLResponse:
-    """Every account with its status: Amazon's when a report says it, else our assessment,
-    and how fresh its data is."""
+def index(store: StoreDep, caller: CallerDep, as_of: AsOfDep) -> HTMLResponse:
+    """Every account of the caller's tenant with its status: Amazon's when a report says it,
+    else our assessment, and how fresh its data is."""
     lines = []
-    for name in store.accounts():
+    for name in visible_accounts(store, caller):
         view = None
         if replay.first_order_day_or_none(store, name, as_of) is not None:
             view = states.account_status(store, name, as_of, save=False)
         lines.append((store.account(name), view, freshness(store, name, as_of)))
-    page = render("index.html", title="Accounts", lines=lines, store=store.backend, as_of=as_of)
+    page = render(
+        "index.html",
+        title="Accounts",
+        lines=lines,
+        store=store.backend,
+        as_of=as_of,
+        caller=caller,
+    )
     return HTMLResponse(page)
 
 
 @router.get("/accounts/{account}", response_class=HTMLResponse)
 def account_page(
     store: StoreDep,
+    caller: CallerDep,
     account: AccountDep,
     as_of: AsOfDep,
     triage_page: PageQuery = 1,
@@ -84,6 +93,7 @@ def account_page(
     page = render(
         "account.html",
         title=account,
+        caller=caller,
         account=account,
         as_of=as_of,
         settings=store.account(account),
