@@ -43,7 +43,7 @@ SOUTH_ACCOUNT = "south-shop"
 ROLES = ("viewer", "analyst", "admin")
 PASSWORD = "a long password"
 SOUTH_ORDERS = (
-    "order_id,purchase_date,fulfillment_channel\ns-1,2026-10-01,MFN\ns-2,2026-10-02,MFN\n"
+    "order_id,purchase_date,fulfillment_channel\nsouth-o1,2026-10-01,MFN\nsouth-o2,2026-10-02,MFN\n"
 )
 
 
