@@ -49,7 +49,7 @@ def create_app(db: str, open_access: bool = True) -> FastAPI:
 
     `open_access`: while the store has no user, answer without sign-in (`serve` passes it
     only for a loopback address); once a user exists, everyone signs in (see `web.auth`)."""
-    from sellerhealth.web import api, auth, pages, signin, writes
+    from sellerhealth.web import api, auth, page_actions, pages, signin, writes
 
     app = FastAPI(
         title="sellerhealth",
@@ -65,6 +65,7 @@ def create_app(db: str, open_access: bool = True) -> FastAPI:
     app.include_router(api.router)
     app.include_router(writes.router)
     app.include_router(pages.router)
+    app.include_router(page_actions.router)
     app.include_router(signin.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # FastAPI's decorator form: each handler takes the exception class it is registered for.
