@@ -18,7 +18,8 @@ from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
 from sellerhealth.ingest.values import without_emails
 from sellerhealth.service import kept_replay
-from sellerhealth.store.store import ImportSource, ImportSummary, Store
+from sellerhealth.store.record_writes import ImportSource, ImportSummary
+from sellerhealth.store.store import Store
 
 
 @dataclass(frozen=True)
