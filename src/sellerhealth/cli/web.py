@@ -19,6 +19,13 @@ def serve(
     sync: Annotated[
         bool, typer.Option("--sync", help="Also sync connected accounts when due (each minute).")
     ] = False,
+    max_upload_mb: Annotated[
+        int | None,
+        typer.Option(
+            help="The most one upload may bring, all its files together, in MiB (default 50).",
+            min=1,
+        ),
+    ] = None,
     grace: Annotated[
         int,
         typer.Option(help="Seconds running requests get to finish on SIGTERM or Ctrl-C.", min=0),
@@ -35,6 +42,7 @@ def serve(
 
     from sellerhealth.store.access import Access
     from sellerhealth.web import create_app
+    from sellerhealth.web.upload_limit import DEFAULT_MAX_UPLOAD_MB, MIB
 
     db = _state.get("db", str(DEFAULT_DB))
     with open_store() as store:  # fail now, with the store's message, if it cannot be opened
@@ -56,8 +64,9 @@ def serve(
         start_sync_thread(db)
     # On SIGTERM (or Ctrl-C) uvicorn stops accepting, lets running requests finish for
     # `--grace` seconds, then cancels them and exits: a long request cannot hold it up.
+    upload_limit = (max_upload_mb or DEFAULT_MAX_UPLOAD_MB) * MIB
     uvicorn.run(
-        create_app(db, open_access=local),
+        create_app(db, open_access=local, max_upload_bytes=upload_limit),
         host=host,
         port=port,
         log_level="info",

@@ -38,17 +38,21 @@ from sellerhealth.errors import InputError, SellerhealthError, StoreError, Usage
 from sellerhealth.ingest.values import parse_day
 from sellerhealth.service.accounts import UnknownAccount
 from sellerhealth.store.store import Store
+from sellerhealth.web.upload_limit import DEFAULT_MAX_UPLOAD_MB, MIB, refuse_large_uploads
 from sellerhealth.web.views import render
 
 HERE = FilePath(__file__).parent
 API_PREFIX = "/api/"
 
 
-def create_app(db: str, open_access: bool = True) -> FastAPI:
+def create_app(
+    db: str, open_access: bool = True, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * MIB
+) -> FastAPI:
     """The API and the dashboard over the store at `db` (a path or a postgresql:// URL).
 
     `open_access`: while the store has no user, answer without sign-in (`serve` passes it
-    only for a loopback address); once a user exists, everyone signs in (see `web.auth`)."""
+    only for a loopback address); once a user exists, everyone signs in (see `web.auth`).
+    `max_upload_bytes`: the most one upload may bring (see `web.upload_limit`)."""
     from sellerhealth.web import api, auth, page_actions, pages, signin, writes
 
     app = FastAPI(
@@ -61,6 +65,8 @@ def create_app(db: str, open_access: bool = True) -> FastAPI:
     app.state.db = db
     app.state.open_access = open_access
     app.state.local_csrf = secrets.token_urlsafe(24)  # the open server's forms
+    app.state.max_upload_bytes = max_upload_bytes
+    app.middleware("http")(refuse_large_uploads)
     _migrate_once(db)
     app.include_router(api.router)
     app.include_router(writes.router)

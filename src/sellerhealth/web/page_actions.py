@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sellerhealth.ingest.base import ReadOptions
 from sellerhealth.web.app import AsOfDep, StoreDep
 from sellerhealth.web.auth import AccountDep, AnalystDep, check_csrf
 from sellerhealth.web.pages import render_account
+from sellerhealth.web.upload_limit import read_files
 from sellerhealth.web.writes import Upload, UploadError, mark_triage, upload_files
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.post("/accounts/{account}/upload")
 def upload_form(
+    request: Request,
     store: StoreDep,
     caller: AnalystDep,
     account: AccountDep,
@@ -29,7 +31,7 @@ def upload_form(
     files: Annotated[list[UploadFile], File()],
 ) -> Response:
     check_csrf(caller, csrf)
-    uploads = [Upload(f.filename or "upload", f.file.read()) for f in files]
+    uploads = [Upload(name, content) for name, content in read_files(request, files)]
     try:
         done = upload_files(store, caller, account, uploads, ReadOptions(account=account))
     except UploadError as problem:

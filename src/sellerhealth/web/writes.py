@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 
 from sellerhealth.errors import InputError, RowError, UsageError
@@ -32,7 +32,8 @@ from sellerhealth.store.access import Access
 from sellerhealth.store.store import Store
 from sellerhealth.web.app import StoreDep, query_day
 from sellerhealth.web.auth import AccountDep, AdminDep, AnalystDep
-from sellerhealth.web.schema import WRITE_ERRORS, UploadRefused
+from sellerhealth.web.schema import WRITE_ERRORS, ErrorBody, UploadRefused
+from sellerhealth.web.upload_limit import read_files
 
 router = APIRouter(prefix="/api", tags=["write"], responses=WRITE_ERRORS)
 Json = dict[str, Any]
@@ -119,9 +120,13 @@ class UploadDone(BaseModel):
 
 @router.post(
     "/accounts/{account}/uploads",
-    responses={422: {"model": UploadRefused, "description": "Bad rows: nothing imported."}},
+    responses={
+        413: {"model": ErrorBody, "description": "Over the server's upload limit."},
+        422: {"model": UploadRefused, "description": "Bad rows: nothing imported."},
+    },
 )
 def upload(
+    request: Request,
     store: StoreDep,
     caller: AnalystDep,
     account: AccountDep,
@@ -131,14 +136,15 @@ def upload(
     report_to: Annotated[str | None, Form(description="Feedback report: last day.")] = None,
     report_date: Annotated[str | None, Form(description="Day the report was taken.")] = None,
 ) -> list[UploadDone]:
-    """Import files into the account as `sellerhealth import` does: all land or none does."""
+    """Import files into the account as `sellerhealth import` does: all land or none does.
+    413 when the files together pass the server's upload limit (`serve --max-upload-mb`)."""
     options = ReadOptions(
         account=account,
         report_from=query_day(report_from, "report_from"),
         report_to=query_day(report_to, "report_to"),
         report_date=query_day(report_date, "report_date"),
     )
-    uploads = [Upload(f.filename or "upload", f.file.read()) for f in files]
+    uploads = [Upload(name, content) for name, content in read_files(request, files)]
     return [UploadDone(**d) for d in upload_files(store, caller, account, uploads, options, kind)]
 
 
