@@ -13,6 +13,7 @@ from sellerhealth.service.freshness import freshness, mark_rows, status_document
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
+from sellerhealth.store import triage_actions
 from sellerhealth.web.app import AsOfDep, AsOfQuery, StoreDep, query_day
 from sellerhealth.web.auth import AccountDep, CallerDep, visible_accounts
 from sellerhealth.web.schema import READ_ERRORS
@@ -75,8 +76,13 @@ def timeline(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> list[Json]
 
 @router.get("/accounts/{account}/triage")
 def triage(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> list[Json]:
-    """Negative and neutral feedback in queue order: verdict, deadlines, ODR effect, drafts."""
-    return [item.as_dict() for item in triage_queue(store, account, as_of)]
+    """Negative and neutral feedback in queue order: verdict, deadlines, ODR effect, drafts,
+    and its `mark` (requested, removed or refused: who and when) or null."""
+    marks = triage_actions.marks(store.backend, account)
+    return [
+        {**item.as_dict(), "mark": mark.as_dict() if (mark := marks.get(item.order_id)) else None}
+        for item in triage_queue(store, account, as_of)
+    ]
 
 
 @router.get("/accounts/{account}/shipments")
