@@ -4,6 +4,7 @@ Each module registers its commands on the one Typer app in `common`.
 """
 
 from sellerhealth.cli import (
+    access,
     counters,
     data,
     forecasts,
@@ -21,6 +22,7 @@ from sellerhealth.cli.common import app, main
 from sellerhealth.cli import appeals
 
 __all__ = [
+    "access",
     "app",
     "appeals",
     "counters",

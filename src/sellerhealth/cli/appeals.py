@@ -24,10 +24,9 @@ from sellerhealth.cli.common import (
     today,
 )
 from sellerhealth.cli.states import AsOfOption, FormatOption, json_out, print_deadlines, state_text
-from sellerhealth.domain.appeals import Appeal, apply_appeal_update
+from sellerhealth.domain.appeals import Appeal
 from sellerhealth.errors import InputError, UsageError
-from sellerhealth.service import kept_replay, states
-from sellerhealth.service.metrics import policy_for
+from sellerhealth.service import appeal_records, states
 
 appeal_app = typer.Typer(
     help="Appeals of a suspension: the Plan of Action, its evidence, its deadlines.",
@@ -48,15 +47,7 @@ def appeal_open(
     day = option_day(on, "--on") or today()
     with open_store() as store:
         account = account_of(store, account)
-        chosen = appeal_id or _next_appeal_id(store, account)
-        if store.appeal(chosen) is not None:
-            raise UsageError(
-                f"appeal {chosen} exists already: change it with `sellerhealth appeal update "
-                f"{chosen}`, or pass another --id"
-            )
-        appeal = Appeal(chosen, account, day)
-        store.save_appeal(appeal)
-        kept_replay.refresh(store, appeal.account)
+        chosen = appeal_records.open_appeal(store, account, day, appeal_id).appeal_id
         view = _status_or_none(store, account, day)
     out.print(f"opened appeal {chosen} for account {account} on {day}")
     if view is not None and view.deadlines is not None:
@@ -70,13 +61,6 @@ def appeal_open(
         f"next: `sellerhealth appeal update {chosen} --root-cause ... --actions-taken ... "
         "--prevention ... --evidence FILE`, then `--submit DAY`"
     )
-
-
-def _next_appeal_id(store: Any, account: str) -> str:
-    n = len(store.appeals(account)) + 1
-    while store.appeal(f"{account}-appeal-{n}") is not None:
-        n += 1
-    return f"{account}-appeal-{n}"
 
 
 def _status_or_none(store: Any, account: str, day: date) -> states.StatusView | None:
@@ -135,12 +119,7 @@ def appeal_update(
             )
         if evidence:
             changes["evidence"] = (*appeal.evidence, *(_evidence_item(e) for e in evidence))
-        if not changes:
-            raise UsageError("nothing to change: give a part of the plan, --evidence, --submit ...")
-        _, policy = policy_for(store, appeal.account, None)
-        updated = apply_appeal_update(appeal, policy=policy, **changes)
-        store.save_appeal(updated)
-        kept_replay.refresh(store, updated.account)
+        updated = appeal_records.update_appeal(store, appeal, changes)
     out.print(f"appeal {appeal_id}: {updated.status}")
     _print_appeals([updated])
 
