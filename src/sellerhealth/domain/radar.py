@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sellerhealth.domain.messages import fill_order_id
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.radar_flags import (
     THREATENS,
@@ -169,7 +170,7 @@ class _Radar:
                 "tracking ID now (an unconfirmed order is auto-cancelled and can draw a claim), "
                 "and send the buyer the delay notice."
             )
-        message = UNSHIPPED_MESSAGES[kind].format(order_id=order.order_id)
+        message = fill_order_id(UNSHIPPED_MESSAGES[kind], order.order_id)
         evidence = {
             "purchase_date": order.purchase_date.isoformat(),
             "latest_ship_date": order.latest_ship_date.isoformat(),
@@ -217,8 +218,9 @@ class _Radar:
         if found is None:
             return None
         kind, action = found
-        message = TRANSIT_MESSAGES[kind].format(
-            order_id=order.order_id,
+        message = fill_order_id(
+            TRANSIT_MESSAGES[kind],
+            order.order_id,
             carrier=s.carrier or "the carrier",
             promised=iso_day(promised) or "the promised date",
             last_scan=evidence.get("last_scan_day", "a few days ago"),
@@ -247,8 +249,9 @@ class _Radar:
             f"{promised.isoformat()} (already counted against On-Time Delivery): contact the "
             "buyer now, before they file a claim or leave negative feedback."
         )
-        message = TRANSIT_MESSAGES[RiskKind.DELIVERED_LATE].format(
-            order_id=order.order_id,
+        message = fill_order_id(
+            TRANSIT_MESSAGES[RiskKind.DELIVERED_LATE],
+            order.order_id,
             carrier=s.carrier or "the carrier",
             promised=promised.isoformat(),
             delivered=delivered.isoformat(),
