@@ -12,9 +12,10 @@ shipments with the order's facts (`ship`), and each order's first confirmation (
 from __future__ import annotations
 
 from sellerhealth.domain.policy import Policy
+from sellerhealth.engine.intervals import pid
 from sellerhealth.engine.odr import CANCELLED_SQL
 
-_SHARED = f"""
+SHARED = f"""
     mfn AS MATERIALIZED (
         SELECT account, marketplace_id, order_id, CAST(purchase_date AS DATE) AS p,
                CAST(latest_ship_date AS DATE) AS l, category, units,
@@ -38,14 +39,14 @@ _SHARED = f"""
 
 
 def _late_shipment(policy: Policy) -> list[str]:
-    parts = []
+    parts, lsr = [], "lateShipmentRate"
     for days in policy.late_shipment.windows_days:
         end = f"l + {days - 1}"
         parts += [
-            f"""SELECT account, marketplace_id, '{days}d' AS scope, 'lateShipmentRate' AS metric,
-                   'orders' AS part, count(*) AS weight, greatest(l, p) AS d_from, {end} AS d_to
+            f"""SELECT account, marketplace_id, '{days}d' AS scope, {pid(lsr, "orders")} AS pid,
+                   count(*) AS weight, greatest(l, p) AS d_from, {end} AS d_to
             FROM mfn WHERE l IS NOT NULL GROUP BY ALL""",
-            f"""SELECT account, marketplace_id, '{days}d', 'lateShipmentRate', 'late', count(*),
+            f"""SELECT account, marketplace_id, '{days}d', {pid(lsr, "late")}, count(*),
                    greatest(l, p, c), {end}
             FROM conf WHERE l IS NOT NULL AND c > l GROUP BY ALL""",
         ]
@@ -56,13 +57,14 @@ def _cancellation(policy: Policy) -> list[str]:
     """Counted from the first seller/system cancellation made before any ship confirmation."""
     initiators = ", ".join(f"'{i}'" for i in policy.cancellation.counted_initiators)
     last = policy.cancellation.window_days - 1
+    rate = "preFulfillmentCancellationRate"
     return [
         f"""SELECT account, marketplace_id, '' AS scope,
-               'preFulfillmentCancellationRate' AS metric, 'orders' AS part, count(*) AS weight,
+               {pid(rate, "orders")} AS pid, count(*) AS weight,
                p AS d_from, p + {last} AS d_to
         FROM mfn GROUP BY ALL""",
-        f"""SELECT m.account, m.marketplace_id, '', 'preFulfillmentCancellationRate', 'cancelled',
-               count(*), greatest(m.p, k.k), m.p + {last}
+        f"""SELECT m.account, m.marketplace_id, '', {pid(rate, "cancelled")}, count(*),
+               greatest(m.p, k.k), m.p + {last}
         FROM mfn m JOIN (
             SELECT x.account, x.order_id, min(CAST(x.cancel_date AS DATE)) AS k
             FROM cancellations x LEFT JOIN conf f USING (account, order_id)
@@ -71,8 +73,7 @@ def _cancellation(policy: Policy) -> list[str]:
             GROUP BY ALL
         ) k USING (account, order_id) GROUP BY ALL""",
         # Cancelled with no cancellations row (who cancelled is unknown), until confirmed.
-        f"""SELECT m.account, m.marketplace_id, '', 'preFulfillmentCancellationRate',
-               'unattributed', count(*), m.p,
+        f"""SELECT m.account, m.marketplace_id, '', {pid(rate, "unattributed")}, count(*), m.p,
                CASE WHEN f.c IS NULL THEN m.p + {last} ELSE least(m.p + {last}, f.c - 1) END
         FROM mfn m LEFT JOIN conf f USING (account, order_id)
         WHERE m.cancelled AND (f.c IS NULL OR f.c > m.p) AND NOT EXISTS (
@@ -89,11 +90,10 @@ def _valid_tracking(policy: Policy) -> list[str]:
         "SELECT *, category FROM ship WHERE q IS NOT NULL AND category IS NOT NULL)"
     )
     return [
-        f"""SELECT account, marketplace_id, scope, 'validTrackingRate' AS metric,
-               'shipments' AS part, count(*) AS weight, greatest(q + {lag}, c, p) AS d_from,
-               q + {end} AS d_to
+        f"""SELECT account, marketplace_id, scope, {pid("validTrackingRate", "shipments")} AS pid,
+               count(*) AS weight, greatest(q + {lag}, c, p) AS d_from, q + {end} AS d_to
         FROM {scoped} GROUP BY ALL""",
-        f"""SELECT account, marketplace_id, scope, 'validTrackingRate', 'valid', count(*),
+        f"""SELECT account, marketplace_id, scope, {pid("validTrackingRate", "valid")}, count(*),
                greatest(q + {lag}, c, p, t), q + {end}
         FROM {scoped} WHERE t IS NOT NULL GROUP BY ALL""",
     ]
@@ -107,21 +107,20 @@ def _on_time_delivery(policy: Policy) -> list[str]:
         "WHERE q IS NOT NULL AND t IS NOT NULL)"
     )
     return [
-        f"""SELECT account, marketplace_id, '' AS scope, 'unitOnTimeDeliveryRate' AS metric,
-               'units' AS part, sum(w) AS weight, greatest(q + {lag}, c, p, t) AS d_from,
-               q + {end} AS d_to
+        f"""SELECT account, marketplace_id, '' AS scope, {pid("unitOnTimeDeliveryRate", "units")}
+               AS pid, sum(w) AS weight, greatest(q + {lag}, c, p, t) AS d_from, q + {end} AS d_to
         FROM {tracked} GROUP BY ALL""",
-        f"""SELECT account, marketplace_id, '', 'unitOnTimeDeliveryRate', 'onTime', sum(w),
+        f"""SELECT account, marketplace_id, '', {pid("unitOnTimeDeliveryRate", "onTime")}, sum(w),
                greatest(q + {lag}, c, p, t, delivered), q + {end}
         FROM {tracked} WHERE delivered IS NOT NULL AND delivered <= q GROUP BY ALL""",
     ]
 
 
-def shipping_intervals_sql(policy: Policy) -> str:
-    parts = [
+def shipping_intervals_sql(policy: Policy) -> list[str]:
+    """The shipping metrics' interval queries, over the CTEs of `SHARED`."""
+    return [
         *_late_shipment(policy),
         *_cancellation(policy),
         *_valid_tracking(policy),
         *_on_time_delivery(policy),
     ]
-    return f"WITH {_SHARED} " + " UNION ALL ".join(f"SELECT * FROM ({p})" for p in parts)
