@@ -40,6 +40,7 @@ from sellerhealth.engine.shipping import SHARED, shipping_intervals_sql
 from sellerhealth.store.counters import ENGINE_TABLES
 
 OLD = "\x00old:"  # marks the accounts of a retracted copy of rows (see `engine.change`)
+_CHUNK = 4096  # key rows summed at a time
 SLICE = 10_000_000  # orders per slice of accounts in a count of many (bounds its memory)
 
 
@@ -78,29 +79,22 @@ class Counted:
     first: int
     deltas: np.ndarray  # int64, (len(keys), days)
 
-    def running(self) -> np.ndarray:
-        """Each key's value on each day of the columns."""
-        return np.cumsum(self.deltas, axis=1)
+    def running(self, rows: slice = slice(None)) -> np.ndarray:
+        """Each key's value (of `rows`) on each day of the columns."""
+        return np.cumsum(self.deltas[rows], axis=1)
+
+    def chunks(self) -> Iterator[slice]:
+        """The key rows a few thousand at a time: a running sum of each at a time bounds the
+        memory of the year's arrays."""
+        for start in range(0, len(self.keys), _CHUNK):
+            yield slice(start, start + _CHUNK)
 
     def series(self) -> dict[Key, Series]:
-        """Every key's dense series (keys whose value is 0 on every day have none): its values
-        from its first nonzero one to its last change (after which the value repeats)."""
-        running = self.running()
-        if not running.size:
-            return {}
-        width = running.shape[1]
-        nonzero = running != 0
-        start = np.argmax(nonzero, axis=1)
-        end = start + 1  # where the value never changes after its first day
-        if width > 1:
-            changed = np.diff(running, axis=1) != 0  # column j: the value changes after day j
-            last_change = width - 2 - np.argmax(changed[:, ::-1], axis=1)
-            end = np.where(changed.any(axis=1), last_change + 2, end)
-        return {
-            key: Series(self.first + int(a), running[row, a:b].copy())
-            for row, (key, a, b) in enumerate(zip(self.keys, start, end, strict=True))
-            if nonzero[row, a]
-        }
+        """Every key's dense series (keys whose value is 0 on every day have none)."""
+        out: dict[Key, Series] = {}
+        for rows in self.chunks():
+            out.update(_series(self.keys[rows], self.first, self.running(rows)))
+        return out
 
     def changes(self) -> Iterator[tuple[Key, np.ndarray, np.ndarray]]:
         """Each key's (day numbers, deltas) where its delta is not 0."""
@@ -122,19 +116,27 @@ class Counted:
         """Every key's nonzero value on each day first..last: (KEYS, day, value)."""
         low = day_number(first) - self.first
         width = day_number(last) - day_number(first) + 1
-        values = np.zeros((len(self.keys), width), dtype=np.int64)
-        running = self.running()
-        if running.shape[1]:  # the columns inside first..last, and the last value after them
-            inside = np.clip(np.arange(low, low + width), -1, running.shape[1] - 1)
-            values = np.where(inside >= 0, running[:, np.maximum(inside, 0)], 0)
-        rows, columns = np.nonzero(values)
         keys = pa.array(self.keys, pa.struct([(k, pa.string()) for k in KEYS]))
-        chosen = keys.take(pa.array(rows))
-        days = pa.array(columns.astype(np.int32) + day_number(first), pa.int32()).cast(pa.date32())
-        return pa.table(
-            [*chosen.flatten(), days, pa.array(values[rows, columns])],
-            names=[*KEYS, "day", "value"],
-        )
+        parts = []
+        for rows in self.chunks():
+            running = self.running(rows)
+            values = np.zeros((running.shape[0], width), dtype=np.int64)
+            if running.shape[1]:  # the columns inside first..last, the last value after them
+                inside = np.clip(np.arange(low, low + width), -1, running.shape[1] - 1)
+                values = np.where(inside >= 0, running[:, np.maximum(inside, 0)], 0)
+            found, columns = np.nonzero(values)
+            days = pa.array(columns.astype(np.int32) + day_number(first)).cast(pa.date32())
+            parts.append(
+                pa.table(
+                    [*keys.take(pa.array(found + rows.start)).flatten(), days,
+                     pa.array(values[found, columns])],
+                    names=[*KEYS, "day", "value"],
+                )
+            )  # fmt: skip
+        if not parts:
+            texts = [(k, pa.string()) for k in KEYS]
+            return pa.schema([*texts, ("day", pa.date32()), ("value", pa.int64())]).empty_table()
+        return pa.concat_tables(parts)
 
 
 def count(
@@ -191,13 +193,9 @@ def _laid_out(rows: pa.Table, names: dict[str, list[str]], days: Days | None) ->
     inside = day <= high  # a clipped interval's end, the day after `days`, changes nothing there
     codes, key_of = _numbered(code[inside], len(own) * widths[0] * widths[1] * widths[2])
     width = high - low + 1
-    summed = np.bincount(
-        key_of * width + (day[inside] - low),
-        weights=(rows.column("delta").to_numpy() * sign[aid])[inside],
-        minlength=len(codes) * width,
-    )
-    # float64 sums of integers are exact far beyond any count (2**53)
-    deltas = summed.astype(np.int64).reshape(len(codes), width)
+    deltas = np.zeros((len(codes), width), dtype=np.int64)
+    cells = key_of * width + (day[inside] - low)
+    np.add.at(deltas.reshape(-1), cells, (rows.column("delta").to_numpy() * sign[aid])[inside])
     keep = deltas.any(axis=1)
     keys = [_key(int(c), own, markets, scopes) for c in codes[keep]]
     return Counted(keys, low, deltas[keep])
@@ -213,6 +211,26 @@ def _numbered(codes: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
     distinct = np.flatnonzero(present)
     index = np.cumsum(present) - 1
     return distinct, index[codes]
+
+
+def _series(keys: list[Key], first: int, running: np.ndarray) -> dict[Key, Series]:
+    """The keys' series from their values on each day from `first` on: each from its first
+    nonzero value to its last change (after which the value repeats)."""
+    if not running.size:
+        return {}
+    width = running.shape[1]
+    nonzero = running != 0
+    start = np.argmax(nonzero, axis=1)
+    end = start + 1  # where the value never changes after its first day
+    if width > 1:
+        changed = np.diff(running, axis=1) != 0  # column j: the value changes after day j
+        last_change = width - 2 - np.argmax(changed[:, ::-1], axis=1)
+        end = np.where(changed.any(axis=1), last_change + 2, end)
+    return {
+        key: Series(first + int(a), running[row, a:b].copy())
+        for row, (key, a, b) in enumerate(zip(keys, start, end, strict=True))
+        if nonzero[row, a]
+    }
 
 
 def _key(code: int, accounts: list[str], markets: list[str], scopes: list[str]) -> Key:
