@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
 
-NEXT_DAYS = 3  # days of events applied one at a time; incremental_ms is one day's (the median)
+NEXT_DAYS = 3  # days of events applied one at a time; kept_ms is one day's upkeep (the median)
 
 
 def peak_mb() -> int:
