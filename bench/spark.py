@@ -29,6 +29,9 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="6g")
+    parser.add_argument(
+        "--keep", type=Path, help="Keep the generated data in this folder (reused when there)."
+    )
     args = parser.parse_args()
 
     import duckdb
@@ -41,9 +44,10 @@ def main() -> None:
     from sellerhealth.store.counters import ENGINE_TABLES
 
     policy = load_policy()
-    with tempfile.TemporaryDirectory(prefix="bench-spark-") as folder:
-        data = Path(folder) / "base"
-        synthetic.generate(data, args.orders, args.accounts)
+    with tempfile.TemporaryDirectory(prefix="bench-spark-") as scratch:
+        data = (args.keep or Path(scratch)) / "base"
+        if not (data / "orders").is_dir():
+            synthetic.generate(data, args.orders, args.accounts)
         present = [s for s in ENGINE_TABLES if (data / s.name).is_dir()]
 
         started = time.perf_counter()

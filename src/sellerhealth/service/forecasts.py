@@ -29,6 +29,8 @@ from sellerhealth.domain.forecast import (
 )
 from sellerhealth.domain.headroom import Headroom, headroom_of
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
+from sellerhealth.domain.odr import compute_odr
+from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.service.metrics import marketplace_health, policy_for
 from sellerhealth.store.store import Store
@@ -294,7 +296,13 @@ def odr_forecast(
     )
     ages = age_out_schedule(data.orders, *defects, as_of, policy, business)
     health = next(
-        h for h in marketplace_health(store, settings, as_of, policy) if h.marketplace_id == market
+        (
+            h
+            for h in marketplace_health(store, settings, as_of, policy)
+            if h.marketplace_id == market
+        ),
+        # Nothing counted there on `as_of` (its orders are all older than the windows): zero.
+        MarketplaceHealth(market, compute_odr((), (), (), (), as_of, policy, business)),
     )
     channels = {}
     for channel in r.Channel:

@@ -18,7 +18,8 @@ from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
 from sellerhealth.ingest.values import without_emails
 from sellerhealth.service import kept_replay
-from sellerhealth.store.store import ImportSource, ImportSummary, Store
+from sellerhealth.store.record_writes import ImportSource, ImportSummary
+from sellerhealth.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,14 @@ def import_files(
     kind: str | None = None,
     skip_bad_rows: bool = False,
     refresh: bool = True,
+    only_account: bool = False,
 ) -> list[ImportOutcome]:
     """Read every file first; store nothing if any has a bad row (unless skipping them).
 
     `refresh=False` leaves the kept replays to the caller (`refresh_replays` with the
-    outcomes' summaries), for one that imports many documents in a row, as a sync does."""
+    outcomes' summaries), for one that imports many documents in a row, as a sync does.
+    `only_account`: every row must be `options.account`'s (an upload into one account may not
+    write to another through an `account` column)."""
     if options.marketplace is None and options.account_marketplace is None:
         # A report's dates follow the account's marketplace, when it sells in just one.
         known = store.marketplaces(options.account)
@@ -83,6 +87,9 @@ def import_files(
     results = [read_file(path, options, kind) for path in paths]
     errors: list[RowError] = [e for result in results for e in result.errors]
     file_level = [e for result in results for e in _file_level_errors(result)]
+    if only_account:
+        file_level += [e for result in results for e in _other_accounts(result, options.account)]
+        errors += file_level
     if errors and (not skip_bad_rows or file_level):
         shown = file_level if skip_bad_rows else errors
         advice = "" if skip_bad_rows else ", or pass --skip-bad-rows to import the good rows"
@@ -129,6 +136,14 @@ def refresh_replays(store: Store, summaries: list[ImportSummary]) -> None:
             changed[account] = None if day is None or earlier is None else min(day, earlier)
     for account, day in changed.items():
         kept_replay.refresh(store, account, day)
+
+
+def _other_accounts(result: ReadResult, account: str) -> list[RowError]:
+    others = sorted({rec.account for rec in result.records if rec.account != account})
+    if not others:
+        return []
+    problem = f"rows of other accounts ({', '.join(others)}): this upload is into {account} only"
+    return [RowError(str(result.path), 1, "account", problem)]
 
 
 def _file_level_errors(result: ReadResult) -> list[RowError]:
