@@ -7,8 +7,10 @@ marketplace `*` and are shown in every marketplace's block.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sellerhealth.domain.policy import Policy
-from sellerhealth.engine.intervals import pid
+from sellerhealth.engine.intervals import Days, pid
 
 ACCOUNT_WIDE = "*"
 
@@ -71,9 +73,17 @@ def compliance_sql(policy: Policy) -> str:
         FROM violations GROUP BY ALL"""
 
 
-def ahr_sql(policy: Policy) -> str:
-    """AHR's parts: orders in its window (per marketplace), violation points and criticals."""
+def ahr_sql(policy: Policy, days: Days | None = None) -> str:
+    """AHR's parts: orders in its window (per marketplace), violation points and criticals;
+    the orders of the window of one of `days` only, when given."""
     rules = policy.ahr
+    in_window = (
+        ""
+        if days is None
+        else f"WHERE CAST(purchase_date AS DATE) >= DATE "
+        f"'{days.first - timedelta(days=rules.window_days - 1)}'"
+        f" AND CAST(purchase_date AS DATE) <= DATE '{days.last}'"
+    )
     points = (
         f"CASE severity WHEN 'low' THEN {rules.points_low} WHEN 'medium' THEN {rules.points_medium}"
         f" WHEN 'high' THEN {rules.points_high} ELSE 0 END"
@@ -82,7 +92,7 @@ def ahr_sql(policy: Policy) -> str:
         SELECT account, marketplace_id, '' AS scope, {pid("ahr", "orders")} AS pid,
                count(*) AS weight, CAST(purchase_date AS DATE) AS d_from,
                CAST(purchase_date AS DATE) + {rules.window_days - 1} AS d_to
-        FROM orders GROUP BY ALL
+        FROM orders {in_window} GROUP BY ALL
         UNION ALL
         SELECT account, '{ACCOUNT_WIDE}', '', {pid("ahr", "violationPoints")}, sum({points}), a, b
         FROM ({_open_violations(rules.window_days)}) WHERE severity <> 'critical' GROUP BY ALL
@@ -91,5 +101,5 @@ def ahr_sql(policy: Policy) -> str:
         FROM ({_open_violations(rules.window_days)}) WHERE severity = 'critical' GROUP BY ALL"""
 
 
-def account_intervals_sql(policy: Policy) -> list[str]:
-    return [contact_response_sql(policy), compliance_sql(policy), ahr_sql(policy)]
+def account_intervals_sql(policy: Policy, days: Days | None = None) -> list[str]:
+    return [contact_response_sql(policy), compliance_sql(policy), ahr_sql(policy, days)]

@@ -36,7 +36,7 @@ from sellerhealth.engine.intervals import (
     with_key_tables,
 )
 from sellerhealth.engine.odr import odr_intervals_sql
-from sellerhealth.engine.shipping import SHARED, shipping_intervals_sql
+from sellerhealth.engine.shipping import shared_sql, shipping_intervals_sql
 from sellerhealth.store.counters import ENGINE_TABLES
 
 OLD = "\x00old:"  # marks the accounts of a retracted copy of rows (see `engine.change`)
@@ -45,11 +45,12 @@ SLICE = 10_000_000  # orders per slice of accounts in a count of many (bounds it
 
 
 def all_intervals_sql(policy: Policy, days: Days | None = None) -> str:
-    """Every metric's intervals (text keys), clipped to `days` when given."""
+    """Every metric's intervals (text keys), clipped to `days` when given (and only of the
+    rows that can count on one of them)."""
     groups = (
-        ("", odr_intervals_sql(policy)),
-        (f"WITH {SHARED} ", shipping_intervals_sql(policy)),
-        ("", account_intervals_sql(policy)),
+        ("", odr_intervals_sql(policy, days)),
+        (f"WITH {shared_sql(policy, days)} ", shipping_intervals_sql(policy)),
+        ("", account_intervals_sql(policy, days)),
     )
     return " UNION ALL ".join(
         f"SELECT * FROM ({shared}"

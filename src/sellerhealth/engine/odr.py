@@ -9,14 +9,14 @@ of its defects is active on D and D is one of the 60 days whose window holds its
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sellerhealth.domain.defects import counted_claim_statuses
 from sellerhealth.domain.metrics import OdrMetric
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.windows import Window
-from sellerhealth.engine.intervals import pid
+from sellerhealth.engine.intervals import Days, pid
 
 # SQL twin of domain.records.is_cancelled_status.
 CANCELLED_SQL = "coalesce(starts_with(lower(trim(order_status)), 'cancel'), FALSE)"
@@ -81,13 +81,21 @@ def _merge(source: str, keys: str) -> str:
         ) GROUP BY {keys}, island"""
 
 
-def odr_intervals_sql(policy: Policy) -> list[str]:
-    """ODR intervals, scope = channel: parts `orders`, `defective` and one per component.
+def odr_intervals_sql(policy: Policy, days: Days | None = None) -> list[str]:
+    """ODR intervals, scope = channel: parts `orders`, `defective` and one per component; of
+    the orders that can count on one of `days` (in the window of one of them) when given.
 
     Orders are counted per purchase day first, so the interval rows grow with accounts x days,
     not with orders; only defective orders are handled one by one.
     """
     lag, last_offset = policy.odr.lag_days, policy.odr.lag_days + policy.odr.window_days - 1
+    wanted = [] if policy.odr.count_cancelled_orders else [f"NOT {CANCELLED_SQL}"]
+    if days is not None:
+        purchased = "CAST(purchase_date AS DATE)"
+        wanted += [
+            f"{purchased} >= DATE '{days.first - timedelta(days=last_offset)}'",
+            f"{purchased} <= DATE '{days.last - timedelta(days=lag)}'",
+        ]
     claim_ok = _sql_list(counted_claim_statuses(policy))
     protected = (
         f"(c.buy_shipping_protected = 1 AND {_delivery_reason_sql(policy)})"
@@ -118,7 +126,7 @@ def odr_intervals_sql(policy: Policy) -> list[str]:
     orders = f"""
         SELECT account, marketplace_id, fulfillment_channel AS scope, order_id,
                CAST(purchase_date AS DATE) AS p
-        FROM orders {"" if policy.odr.count_cancelled_orders else f"WHERE NOT {CANCELLED_SQL}"}"""
+        FROM orders {"WHERE " + " AND ".join(wanted) if wanted else ""}"""
     with_defects = f"""
         WITH o AS ({orders}),
         d AS (SELECT * FROM ({defects}) WHERE b IS NULL OR b >= a),

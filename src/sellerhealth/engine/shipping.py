@@ -12,15 +12,49 @@ shipments with the order's facts (`ship`), and each order's first confirmation (
 from __future__ import annotations
 
 from sellerhealth.domain.policy import Policy
-from sellerhealth.engine.intervals import pid
+from sellerhealth.engine.intervals import Days, pid
 from sellerhealth.engine.odr import CANCELLED_SQL
 
-SHARED = f"""
+
+def _reaching(policy: Policy, days: Days | None) -> tuple[str, str, str]:
+    """The CTEs, join and condition that keep the MFN orders that can count on one of `days`.
+
+    Every interval of an order ends by l + (the longest LSR window) - 1, p + (the
+    cancellation window) - 1 or, for each of its shipments, q + (the later of valid
+    tracking's and on-time delivery's ends): an order whose ends all fall before the first
+    day counts on none of them. A kept order keeps all of its shipments, so its first
+    confirmation is exact."""
+    if days is None:
+        return "", "", "TRUE"
+    first = f"DATE '{days.first}'"
+    lsr = max(policy.late_shipment.windows_days) - 1
+    cancel = policy.cancellation.window_days - 1
+    tracked = max(
+        policy.valid_tracking.lag_days + policy.valid_tracking.window_days - 1,
+        policy.on_time_delivery.lag_days + policy.on_time_delivery.window_days - 1,
+    )
+    recent = f"""
+    recent AS (
+        SELECT DISTINCT account, order_id FROM shipments
+        WHERE CAST(promised_delivery_date AS DATE) + {tracked} >= {first}
+    ),"""
+    joined = "LEFT JOIN recent r ON r.account = o.account AND r.order_id = o.order_id"
+    reaching = f"""(CAST(o.latest_ship_date AS DATE) + {lsr} >= {first}
+            OR CAST(o.purchase_date AS DATE) + {cancel} >= {first}
+            OR r.order_id IS NOT NULL)"""
+    return recent, joined, reaching
+
+
+def shared_sql(policy: Policy, days: Days | None = None) -> str:
+    """The CTEs the shipping metrics read (see the module's doc), of the MFN orders that can
+    count on one of `days` (all of them when None)."""
+    recent, joined, reaching = _reaching(policy, days)
+    return f"""{recent}
     mfn AS MATERIALIZED (
-        SELECT account, marketplace_id, order_id, CAST(purchase_date AS DATE) AS p,
-               CAST(latest_ship_date AS DATE) AS l, category, units,
+        SELECT o.account, o.marketplace_id, o.order_id, CAST(o.purchase_date AS DATE) AS p,
+               CAST(o.latest_ship_date AS DATE) AS l, o.category, o.units,
                {CANCELLED_SQL} AS cancelled
-        FROM orders WHERE fulfillment_channel = 'MFN'
+        FROM orders o {joined} WHERE o.fulfillment_channel = 'MFN' AND {reaching}
     ),
     ship AS MATERIALIZED (
         SELECT m.account, m.order_id, m.marketplace_id, m.category, m.p, m.l,
@@ -117,7 +151,7 @@ def _on_time_delivery(policy: Policy) -> list[str]:
 
 
 def shipping_intervals_sql(policy: Policy) -> list[str]:
-    """The shipping metrics' interval queries, over the CTEs of `SHARED`."""
+    """The shipping metrics' interval queries, over the CTEs of `shared_sql`."""
     return [
         *_late_shipment(policy),
         *_cancellation(policy),
