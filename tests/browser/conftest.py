@@ -12,15 +12,13 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from tests.serving import free_port, wait_until_up
 from tests.web.conftest import PASSWORD, build_tenants
 
-STARTUP_SECONDS = 20
 ACTION_TIMEOUT_MS = 15_000  # a page of the demo seller renders in well under a second
 CHROMIUM_ARGS = [
     "--headless",
@@ -40,14 +38,6 @@ def chromium_path() -> str | None:
     if found is None and Path("/usr/bin/chromium").exists():
         found = "/usr/bin/chromium"
     return found
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
@@ -77,16 +67,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
             env=env,
         )
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, f"the server exited:\n{log.read_text()}"
-            try:
-                if httpx.get(f"{base}/sign-in", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, f"no answer in {STARTUP_SECONDS} s"
-            time.sleep(0.1)
+        wait_until_up(base, process, log, "/sign-in")  # the API wants a token here
         yield Server(base, db)
     finally:
         process.terminate()

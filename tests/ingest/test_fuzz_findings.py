@@ -109,3 +109,17 @@ def test_a_report_when_the_busiest_marketplace_counts_nothing_that_day(cli, targ
     assert code == 0, err
     code, _out, err = cli("--db", target, "report", "--as-of", "2026-12-03", "--format", "json")
     assert code == 0, err
+
+
+def test_records_years_after_the_account_are_refused_whole(cli, target, tmp_path):
+    # Was a corruption: the records landed, then the kept replay refused the account's span
+    # (over ten years), so a refused import had changed the store.
+    header = "order_id,purchase_date,fulfillment_channel\n"
+    first = write(tmp_path / "first.csv", header + "o-1,2026-03-02,MFN\n")
+    code, _out, err = cli("--db", target, "import", str(first), "--account", "a")
+    assert code == 0, err
+    typo = write(tmp_path / "typo.csv", header + "o-2,2037-03-02,MFN\n")
+    err = refused(cli, target, typo, extra=("--account", "a"))
+    assert f"{typo}: account 'a' would span 2026-03-02 .. " in err
+    assert "sellerhealth follows one account over at most 3660 days" in err
+    assert err.rstrip().endswith("nothing was imported")

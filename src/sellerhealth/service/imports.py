@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sellerhealth.errors import InputError, RowError, StoreValueError
+from sellerhealth.errors import InputError, RowError, StoreValueError, UsageError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
 from sellerhealth.ingest.values import without_emails
@@ -118,8 +118,18 @@ def import_files(
                     encoding=result.encoding,
                 )
             )
-    if refresh:
-        refresh_replays(store, [outcome.summary for outcome in outcomes])
+        # In the import's transaction: records the replay cannot follow (dates years apart)
+        # refuse the import whole instead of landing beside a replay that failed.
+        summaries = [outcome.summary for outcome in outcomes]
+        try:
+            if refresh:
+                refresh_replays(store, summaries)
+            else:
+                for account in _changed_accounts(summaries):
+                    kept_replay.check_span(store, account)
+        except UsageError as problem:
+            named = ", ".join(str(path) for path in paths)
+            raise InputError(f"{named}: {problem}; nothing was imported") from None
     # Written once the import has landed: a refused import leaves no rejects file behind.
     return [
         replace(o, rejects_file=write_rejects(r)) if r.rejected else o
@@ -129,13 +139,18 @@ def import_files(
 
 def refresh_replays(store: Store, summaries: list[ImportSummary]) -> None:
     """Extend each changed account's kept replay from the first day the imports changed."""
+    for account, day in _changed_accounts(summaries).items():
+        kept_replay.refresh(store, account, day)
+
+
+def _changed_accounts(summaries: list[ImportSummary]) -> dict[str, date | None]:
+    """Each account the imports changed, with the first day they changed (None: any day)."""
     changed: dict[str, date | None] = {}
     for summary in summaries:
         for account, day in summary.changed_from.items():
             earlier = changed.get(account, day)
             changed[account] = None if day is None or earlier is None else min(day, earlier)
-    for account, day in changed.items():
-        kept_replay.refresh(store, account, day)
+    return changed
 
 
 def _other_accounts(result: ReadResult, account: str) -> list[RowError]:
