@@ -141,11 +141,12 @@ def free_port() -> int:
 def server(target: str, recount: bool):
     port = free_port()
     env = {**os.environ, "SELLERHEALTH_COUNTERS": "recount" if recount else "kept"}
+    log = Path(tempfile.gettempdir()) / f"sellerhealth-serve-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "sellerhealth.cli", "--db", target, "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -156,6 +157,9 @@ def server(target: str, recount: bool):
             except httpx.HTTPError:
                 time.sleep(0.1)
         yield base, process.pid
+    except Exception:
+        print(f"the server's log: {log}", file=sys.stderr)
+        raise
     finally:
         process.terminate()
         process.wait(timeout=30)
