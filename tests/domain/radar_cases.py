@@ -11,13 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sellerhealth.domain.radar_flags import RiskFlag
-from sellerhealth.domain.records import (
-    Channel,
-    Order,
-    Shipment,
-    TrackingEvent,
-    TrackingStatus,
-)
+from sellerhealth.domain.records import Channel, Order, Shipment, TrackingEvent, TrackingStatus
 
 LSR, VTR, OTD, ODR = (
     "lateShipmentRate",

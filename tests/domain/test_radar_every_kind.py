@@ -6,15 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.domain.radar_cases import (
-    EXCEPTION,
-    IN_TRANSIT,
-    RETURNED,
-    at,
-    event,
-    order,
-    shipment,
-)
+from tests.domain.radar_cases import EXCEPTION, IN_TRANSIT, RETURNED, at, event, order, shipment
 
 from sellerhealth.domain.radar import at_risk_shipments
 from sellerhealth.domain.radar_flags import RiskFlag

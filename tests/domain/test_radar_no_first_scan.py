@@ -4,17 +4,7 @@ Time conventions and builders: tests/domain/radar_cases.py."""
 
 from __future__ import annotations
 
-from tests.domain.radar_cases import (
-    IN_TRANSIT,
-    LABEL,
-    ODR,
-    VTR,
-    at,
-    event,
-    only,
-    order,
-    shipment,
-)
+from tests.domain.radar_cases import IN_TRANSIT, LABEL, ODR, VTR, at, event, only, order, shipment
 
 from sellerhealth.domain.radar import at_risk_shipments
 from sellerhealth.domain.radar_flags import RiskFlag, RiskKind

@@ -4,13 +4,7 @@ Time conventions and builders: tests/domain/radar_cases.py."""
 
 from __future__ import annotations
 
-from tests.domain.radar_cases import (
-    LSR,
-    ODR,
-    at,
-    only,
-    order,
-)
+from tests.domain.radar_cases import LSR, ODR, at, only, order
 
 from sellerhealth.domain.radar import at_risk_shipments
 from sellerhealth.domain.radar_flags import RiskKind
