@@ -8,14 +8,8 @@ import pytest
 
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.triage import Verdict, classify
-from sellerhealth.ingest.triage_rules import load_triage_rules
 
 AFN, MFN = Channel.AFN, Channel.MFN
-
-
-@pytest.fixture(scope="module")
-def rules():
-    return load_triage_rules()
 
 
 @pytest.mark.parametrize(

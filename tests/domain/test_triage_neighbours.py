@@ -8,13 +8,7 @@ import pytest
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.triage import Verdict, classify
 from sellerhealth.domain.triage_neighbours import Neighbour, second_opinion
-from sellerhealth.ingest.triage_rules import load_triage_rules
 from sellerhealth.triage_embeddings import EXEMPLARS, EmbeddingNeighbours
-
-
-@pytest.fixture(scope="module")
-def rules():
-    return load_triage_rules()
 
 
 class Fixed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.ingest.test_bad_input import FEEDBACK_HEADER, refused, write
+from tests.ingest.bad_input_cases import FEEDBACK_HEADER, refused, write
 
 
 def test_a_feedback_date_with_a_part_too_large_for_a_date(cli, target, tmp_path):
