@@ -13,9 +13,10 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from sellerhealth.errors import UsageError
+from sellerhealth.errors import InputError, UsageError
 from sellerhealth.ingest.base import ReadOptions
 from sellerhealth.service.account_alert_rules import RuleRefused, table_from_toml
+from sellerhealth.service.accounts import UnknownAccount
 from sellerhealth.web.alert_rules_api import put_rule, remove_rule
 from sellerhealth.web.app import AsOfDep, StoreDep
 from sellerhealth.web.auth import AccountDep, AdminDep, AnalystDep, check_csrf
@@ -100,7 +101,9 @@ def _appeal_form(
         why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in problem.errors())
         page = render_account(store, caller, account, as_of, appeal_problem=f"Not saved: {why}")
         return HTMLResponse(page, status_code=422)
-    except UsageError as problem:
+    except UnknownAccount:
+        raise  # no such appeal of the account: 404, as the API
+    except (UsageError, InputError) as problem:  # the plan's rules (`domain.appeals`)
         page = render_account(store, caller, account, as_of, appeal_problem=f"Not saved: {problem}")
         return HTMLResponse(page, status_code=422)
     target = f"/accounts/{quote(account, safe='')}?as_of={as_of.isoformat()}#appeals"
