@@ -2,7 +2,8 @@
 the account page draw their charts (uPlot canvases) beside their figures, an analyst's upload
 of a bad file shows each problem by file, line and column (nothing imported) and a good one
 moves the figure and its chart, a viewer has no write form, another tenant's account is not
-reachable by URL, and signing out ends the session."""
+reachable by URL, an admin keeps an alert rule through its form, and signing out ends the
+session."""
 
 from __future__ import annotations
 
@@ -79,8 +80,19 @@ def test_a_viewer_sees_no_write_form_and_not_another_tenants_account(page, serve
     assert SOUTH_ACCOUNT not in page.inner_text(".callout").replace(f"'{SOUTH_ACCOUNT}'", "")
 
 
-def test_sign_out_ends_the_session(page, server):
+def test_an_admin_keeps_an_alert_rule_then_signing_out_ends_the_session(page, server):
     sign_in(page, server, "north-admin", PAGE)
+    page.click("[data-testid=alert-rules-link]")
+    page.wait_for_url(f"**/accounts/{DEMO_ACCOUNT}/alert-rules")
+    page.fill("[data-testid=rule-name]", "odr-near")
+    page.select_option("[data-testid=rule-new-type]", "headroom")
+    page.fill("[data-testid=rule-settings]", 'at_most = 3\nmetrics = ["orderDefectRate.mfn"]')
+    page.click("[data-testid=rule-submit]")
+    row = page.locator("[data-testid=rule-odr-near]")
+    row.wait_for()
+    assert row.locator("select[name=type]").input_value() == "headroom"
+    kept = row.locator("textarea[name=settings]").input_value()
+    assert kept == 'at_most = 3\nmetrics = ["orderDefectRate.mfn"]\n'
     page.click("[data-testid=sign-out]")
     page.wait_for_url("**/sign-in")
     page.goto(server.url(PAGE))

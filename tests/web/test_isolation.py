@@ -22,9 +22,16 @@ BODIES = {
     ("post", "/api/accounts/{account}/appeals"): {"json": {"root_cause": "carrier"}},
     ("patch", "/api/accounts/{account}/appeals/{appeal_id}"): {"json": {"prevention": "p"}},
     ("put", "/api/accounts/{account}/triage/{order_id}"): {"json": {"status": "requested"}},
+    ("put", "/api/accounts/{account}/alert-rules/{name}"): {"json": {"type": "amazon_status"}},
+    ("delete", "/api/accounts/{account}/alert-rules/{name}"): {},
+}
+ADMIN_ONLY = {
+    ("get", "/api/audit"),
+    ("put", "/api/accounts/{account}/alert-rules/{name}"),
+    ("delete", "/api/accounts/{account}/alert-rules/{name}"),
 }
 # The weakest role allowed, per endpoint (reads: viewer).
-NEEDS = {key: "analyst" for key in BODIES} | {("get", "/api/audit"): "admin"}
+NEEDS = {key: "analyst" for key in BODIES} | dict.fromkeys(ADMIN_ONLY, "admin")
 SOUTH_MARKS = re.compile("south")  # south's account, users and order ids
 
 
@@ -34,7 +41,8 @@ def operations(client):
 
 
 def call(client, method, path, account, headers):
-    url = path.format(account=account, appeal_id=f"{account}-appeal-1", order_id="south-o1")
+    ids = {"appeal_id": f"{account}-appeal-1", "order_id": "south-o1", "name": "amazon"}
+    url = path.format(account=account, **ids)
     kwargs = BODIES.get((method, path), {})
     return client.request(
         method.upper(), url, headers=headers, params={"as_of": "2026-11-20"}, **kwargs

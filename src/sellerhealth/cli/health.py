@@ -225,7 +225,8 @@ def watch(
     ] = None,
 ) -> None:
     """Run the alert checks on a schedule (or once, for cron) and print what was sent.
-    Accounts connected to Amazon (`sellerhealth connect`) are synced first when due.
+    Accounts connected to Amazon (`sellerhealth connect`) are synced first when due. Each
+    account's rules are the config file's and those kept on it (edited on the dashboard).
 
     Exit status 1 when a channel still failed after its retries (the alert stays pending and
     is retried on the next run)."""

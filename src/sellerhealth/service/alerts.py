@@ -3,7 +3,8 @@ once, and deliver through the configured channels.
 
 One run (`run_once`), for a day D and a moment (the radar's clock):
 
-1. For each account, gather the facts the rules need (only those: a forecast or a state replay
+1. For each account, gather the facts its rules need (the config file's and the account's
+   kept ones, `service.account_alert_rules`; only those facts: a forecast or a state replay
    is not computed when no rule asks for it) and evaluate the rules (`domain.alert_rules`).
 2. Store the alerts whose cause is new (`Store.save_alerts`); a cause already stored, sent or
    not, is never raised again.
@@ -72,6 +73,7 @@ from sellerhealth.domain.metrics import Condition
 from sellerhealth.domain.states import state_label
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.service import metrics, shipments, triage
+from sellerhealth.service.account_alert_rules import rules_for
 from sellerhealth.service.delivery import Delivery, deliver_pending
 from sellerhealth.service.forecasts import odr_forecast
 from sellerhealth.service.freshness import freshness
@@ -299,8 +301,9 @@ def run_once(
     known = store.known_cause_keys()
     first_runs = [a for a in accounts if not any(k.startswith(f"{a}|") for k in known)]
     for account in accounts:
-        facts = gather_facts(store, account, as_of, moment, rules)
-        raised = evaluate(rules, facts)
+        mine = (*rules, *rules_for(store, account))  # the file's and the account's kept ones
+        facts = gather_facts(store, account, as_of, moment, mine)
+        raised = evaluate(mine, facts)
         fresh = freshness(store, account, as_of)
         if fresh.stale and fresh.last_order is not None:
             raised.append(stale_data_alert(account, as_of, fresh.last_order))

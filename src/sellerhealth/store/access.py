@@ -307,13 +307,18 @@ class Access:
         with self.backend.transaction():
             self.backend.execute(AUDIT.upsert(self.backend.placeholder), row)
 
-    def audit_log(self, tenant: str | None, limit: int = 200) -> list[AuditEntry]:
-        """The newest `limit` entries, newest first (of one tenant, or of all when None)."""
-        where, params = ("WHERE tenant = ?", (tenant,)) if tenant is not None else ("", ())
+    def audit_log(
+        self, tenant: str | None, limit: int = 200, account: str | None = None
+    ) -> list[AuditEntry]:
+        """The newest `limit` entries, newest first (of one tenant, or of all when None; of
+        one account when given)."""
+        wanted = {"tenant": tenant, "account": account}
+        conditions = [(f"{col} = ?", value) for col, value in wanted.items() if value is not None]
+        where = " AND ".join(condition for condition, _ in conditions)
         rows = self.backend.query(
             "SELECT at, tenant, actor, action, account, detail FROM audit_log "
-            f"{where} ORDER BY at DESC, entry_id LIMIT {int(limit)}",
-            params,
+            f"{'WHERE ' + where if where else ''} ORDER BY at DESC, entry_id LIMIT {int(limit)}",
+            tuple(value for _, value in conditions),
         )
         return [
             AuditEntry(datetime.fromisoformat(at), te, ac, act, acc, json.loads(d))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sellerhealth.store import access, counters, triage_actions
+from sellerhealth.store import access, account_alert_rules, counters, triage_actions
 from sellerhealth.store import connections as spapi
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend
@@ -68,6 +68,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "tenants, users, tokens, sessions, the audit log and triage actions",
         (*access.DDL, *triage_actions.DDL),
     ),
+    Migration(7, "alert rules kept on an account", account_alert_rules.DDL),
 )
 
 

@@ -53,7 +53,7 @@ def create_app(
     `open_access`: while the store has no user, answer without sign-in (`serve` passes it
     only for a loopback address); once a user exists, everyone signs in (see `web.auth`).
     `max_upload_bytes`: the most one upload may bring (see `web.upload_limit`)."""
-    from sellerhealth.web import api, auth, page_actions, pages, signin, writes
+    from sellerhealth.web import alert_rules_api, api, auth, page_actions, pages, signin, writes
 
     app = FastAPI(
         title="sellerhealth",
@@ -70,6 +70,7 @@ def create_app(
     _migrate_once(db)
     app.include_router(api.router)
     app.include_router(writes.router)
+    app.include_router(alert_rules_api.router)
     app.include_router(pages.router)
     app.include_router(page_actions.router)
     app.include_router(signin.router)

@@ -128,6 +128,12 @@ def known_account(
 ) -> str:
     """The `{account}` of the path, if the caller's tenant has it; else 404, the same answer
     as for an account that does not exist at all."""
+    return own_account(store, caller, account)
+
+
+def own_account(store: Store, caller: Caller, account: str) -> str:
+    """`account` if the caller's tenant has it; else UnknownAccount (404), as for an account
+    that does not exist at all."""
     mine = visible_accounts(store, caller)
     if caller.tenant is None:
         return require_account(store, account, mine)

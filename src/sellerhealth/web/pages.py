@@ -1,6 +1,7 @@
-"""The dashboard: the accounts, and one page per account with its state, metrics, forecast,
-timeline, triage queue and at-risk shipments, rendered on the server from the same service
-calls as the API (the page's script only sorts tables and copies drafts)."""
+"""The dashboard: the accounts, one page per account with its state, metrics, forecast,
+timeline, triage queue, at-risk shipments and appeals, its alert rules, and the audit log,
+rendered on the server from the same service calls as the API (the page's script only sorts
+tables and copies drafts). The forms post to `web.page_actions`."""
 
 from __future__ import annotations
 
@@ -12,17 +13,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
-from sellerhealth.service import metrics, replay, shipments, states
+from sellerhealth.service import account_alert_rules, metrics, replay, shipments, states
 from sellerhealth.service.access import Caller
 from sellerhealth.service.freshness import freshness
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
 from sellerhealth.store import triage_actions
+from sellerhealth.store.connections import Connections
 from sellerhealth.store.store import Store
 from sellerhealth.web.app import AsOfDep, StoreDep
-from sellerhealth.web.auth import AccountDep, CallerDep, visible_accounts
+from sellerhealth.web.auth import AccountDep, AdminDep, CallerDep, visible_accounts
 from sellerhealth.web.charts import TREND_DAYS, metric_charts, worst_trend
 from sellerhealth.web.views import render
+from sellerhealth.web.writes import AUDIT_LIMIT, AuditAccount, AuditLimit, audit_entries
 
 PAGE_SIZE = 10  # rows a page shows of the triage queue and of the at-risk shipments
 
@@ -95,8 +98,8 @@ def account_page(
     """One account as of a day: Amazon's status, our risk assessment and its evidence, how
     fresh the data is, every metric with a chart of its last 90 days against its target,
     Amazon's figures beside ours, the ODR forecast, the state timeline, the feedback triage
-    queue with its actions and the at-risk shipments (ten rows a page); analysts upload files
-    and mark triage items here."""
+    queue with its actions, the at-risk shipments (ten rows a page) and the appeals; analysts
+    upload files, start a sync, record appeals and mark triage items here."""
     page = render_account(
         store, caller, account, as_of, triage_page, shipments_page, uploaded=uploaded
     )
@@ -113,6 +116,8 @@ def render_account(
     uploaded: str | None = None,
     problems: list[dict[str, Any]] | None = None,
     upload_message: str = "",
+    notice: str = "",
+    appeal_problem: str = "",
 ) -> str:
     document = build_report(store, account, as_of)
     if "state" not in document["sellerhealth"]:  # nothing sold yet on that day
@@ -132,6 +137,10 @@ def render_account(
         uploaded=uploaded,
         problems=problems or [],
         upload_message=upload_message,
+        notice=notice,
+        appeal_problem=appeal_problem,
+        appeals=store.appeals(account),
+        connected=Connections(store.backend).get(account) is not None,
         caller=caller,
         account=account,
         as_of=as_of,
@@ -163,3 +172,49 @@ def odr_parts(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, int]]
         for block in document["performanceMetrics"]
         for channel, odr in block["orderDefectRate"].items()
     }
+
+
+@router.get("/accounts/{account}/alert-rules", response_class=HTMLResponse)
+def alert_rules_page(store: StoreDep, caller: CallerDep, account: AccountDep) -> HTMLResponse:
+    """The alert rules kept on the account, which `watch` adds to its config file's rules;
+    admins add, edit and remove them here."""
+    return HTMLResponse(render_rules(store, caller, account))
+
+
+def render_rules(
+    store: Store, caller: Caller, account: str, refused: str = "", entered: Any = None
+) -> str:
+    """The alert rules page; `refused`: why the form's rule was not kept, `entered`: that form's
+    values (shown again to be fixed)."""
+    tables = account_alert_rules.rule_tables(store, account)
+    return render(
+        "alert_rules.html",
+        title=f"{account}: alert rules",
+        caller=caller,
+        account=account,
+        rules=[(t, account_alert_rules.settings_toml(t)) for t in tables],
+        kinds=account_alert_rules.rule_settings(),
+        refused=refused,
+        entered=entered or {"name": "", "type": "", "settings": ""},
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    store: StoreDep,
+    caller: AdminDep,
+    limit: AuditLimit = AUDIT_LIMIT,
+    account: AuditAccount = None,
+) -> HTMLResponse:
+    """The tenant's writes made through the server, newest first: who, when, what (admins);
+    of one account when `account` is given."""
+    page = render(
+        "audit.html",
+        title="Audit log",
+        caller=caller,
+        entries=audit_entries(store, caller, account, limit),
+        accounts=visible_accounts(store, caller),
+        account=account or "",
+        limit=limit,
+    )
+    return HTMLResponse(page)

@@ -1,7 +1,8 @@
 """Writes through the server: upload files into an account, start a sync, record an appeal and
-its Plan of Action, mark a triage item, read the audit log. Each is the service call the CLI
-makes (`import`, `sync`, `appeal open|update`), scoped to the caller's tenant, allowed from
-the analyst role up (the audit log: admins), and written to the audit log: who, when, what.
+its Plan of Action, mark a triage item, read the audit log (the tenant's, or one account's).
+Each is the service call the CLI makes (`import`, `sync`, `appeal open|update`), scoped to
+the caller's tenant, allowed from the analyst role up (the audit log: admins), and written to
+the audit log: who, when, what. (Alert rules: `web.alert_rules_api`.)
 
 An upload follows the CLI's rule: every file of one request lands, or none does; a bad row
 refuses the whole upload with every problem as `{file, line, column, problem}` (422), the
@@ -31,7 +32,7 @@ from sellerhealth.store import triage_actions
 from sellerhealth.store.access import Access
 from sellerhealth.store.store import Store
 from sellerhealth.web.app import StoreDep, query_day
-from sellerhealth.web.auth import AccountDep, AdminDep, AnalystDep
+from sellerhealth.web.auth import AccountDep, AdminDep, AnalystDep, own_account
 from sellerhealth.web.schema import WRITE_ERRORS, ErrorBody, UploadRefused
 from sellerhealth.web.upload_limit import read_files
 
@@ -264,11 +265,28 @@ def mark_triage_item(
     return mark_triage(store, caller, account, order_id, body.status, body.note)
 
 
+AUDIT_LIMIT = 200
+AuditLimit = Annotated[int, Query(ge=1, le=1000, description="Newest entries to give.")]
+AuditAccount = Annotated[
+    str | None, Query(description="Only the writes to this account (one of the tenant's).")
+]
+
+
+def audit_entries(store: Store, caller: Caller, account: str | None, limit: int) -> list[Json]:
+    """The newest `limit` entries of the caller's tenant (of one of its accounts when given;
+    another tenant's account is unknown, 404), newest first."""
+    if account:
+        own_account(store, caller, account)
+    entries = Access(store.backend).audit_log(caller.tenant, limit, account or None)
+    return [e.as_dict() for e in entries]
+
+
 @router.get("/audit")
 def audit_log(
     store: StoreDep,
     caller: AdminDep,
-    limit: Annotated[int, Query(ge=1, le=1000, description="Newest entries to give.")] = 200,
+    limit: AuditLimit = AUDIT_LIMIT,
+    account: AuditAccount = None,
 ) -> list[Json]:
     """The tenant's writes made through the server, newest first: who, when, what."""
-    return [e.as_dict() for e in Access(store.backend).audit_log(caller.tenant, limit)]
+    return audit_entries(store, caller, account, limit)
