@@ -13,21 +13,12 @@ from datetime import date
 from typing import Any
 
 from sellerhealth.domain import records as r
+from sellerhealth.domain.age_out import AgedDefect, AgeOut, age_out_schedule
 from sellerhealth.domain.data import SellerData, known_at
-from sellerhealth.domain.forecast import (
-    AgedDefect,
-    AgeOut,
-    Backtest,
-    BreachWarning,
-    DelayModel,
-    ForecastDay,
-    age_out_schedule,
-    backtest,
-    breach_warning,
-    fit_delay_model,
-    forecast_odr,
-)
+from sellerhealth.domain.forecast import BreachWarning, ForecastDay, breach_warning, forecast_odr
+from sellerhealth.domain.forecast_backtest import Backtest, backtest
 from sellerhealth.domain.headroom import Headroom, headroom_of
+from sellerhealth.domain.late_defects import DelayModel, fit_delay_model
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.service.metrics import marketplace_health, policy_for
