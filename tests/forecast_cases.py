@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.data import SellerData
+from sellerhealth.domain.defect_arrivals import OdrHistory, odr_history_of_records
 from sellerhealth.domain.odr import compute_odr
 
 D = date(2026, 6, 30)
@@ -30,6 +31,13 @@ def order(order_id: str, purchased: date, channel: r.Channel = MFN) -> r.Order:
 
 def bad_feedback(order_id: str, on: date, **kw) -> r.Feedback:
     return r.Feedback("a", order_id, on, 1, **kw)
+
+
+def history_of(data: SellerData, as_of: date, policy) -> OdrHistory:
+    """The forecast's aggregates of `data` as of `as_of`, counted from its records."""
+    return odr_history_of_records(
+        data.orders, data.feedback, data.claims, data.chargebacks, as_of, policy
+    )
 
 
 def odr_of(data: SellerData, day: date, policy) -> dict[r.Channel, object]:

@@ -14,6 +14,7 @@ from tests.forecast_cases import (
     after,
     ago,
     bad_feedback,
+    history_of,
     odr_of,
     order,
 )
@@ -38,7 +39,7 @@ def test_a_defect_leaves_the_window_on_purchase_plus_74(policy):
         feedback=[bad_feedback("x", ago(5))],
         claims=[r.Claim("a", "x", ago(3), r.ClaimStatus.GRANTED)],
     )
-    schedule = age_out_schedule(data.orders, data.feedback, data.claims, (), D, policy)
+    schedule = age_out_schedule(history_of(data, D, policy), policy)
     (item,) = schedule.items
     assert (item.order_id, item.channel, item.kinds) == ("x", MFN, (NEGATIVE_FEEDBACK, CLAIM))
     assert item.leaves_window_on == purchased + timedelta(days=74) == after(44)
@@ -56,7 +57,7 @@ def test_only_defects_counted_today_in_todays_window_are_listed(policy):
             bad_feedback("gone", ago(3), removed_date=ago(1)),  # removed: not counted
         ],
     )
-    schedule = age_out_schedule(data.orders, data.feedback, (), (), D, policy)
+    schedule = age_out_schedule(history_of(data, D, policy), policy)
     assert [i.order_id for i in schedule.items] == ["in"]
 
 
@@ -76,7 +77,7 @@ def _back_on_target_case() -> SellerData:
 
 def test_back_on_target_by_hand(policy):
     data = _back_on_target_case()
-    schedule = age_out_schedule(data.orders, data.feedback, (), (), D, policy)
+    schedule = age_out_schedule(history_of(data, D, policy), policy)
     assert schedule.daily_orders[MFN] == Fraction(29, 3)
     assert schedule.back_on_target[MFN] == after(26)
     assert schedule.back_on_target[AFN] is None  # no AFN orders at all: NONE, never GOOD
@@ -89,7 +90,7 @@ def test_back_on_target_by_hand(policy):
 def test_projection_is_compute_odr_on_the_assumed_orders(policy):
     # The same figures as compute_odr on the records plus the assumed future orders.
     data = _back_on_target_case()
-    schedule = age_out_schedule(data.orders, data.feedback, (), (), D, policy)
+    schedule = age_out_schedule(history_of(data, D, policy), policy)
     rate = schedule.daily_orders[MFN]
     assumed = [
         order(f"f{k}-{i}", after(k))
@@ -107,7 +108,7 @@ def test_projection_is_compute_odr_on_the_assumed_orders(policy):
 
 def test_good_today_is_back_on_target_today(policy):
     data = SellerData.of(orders=[order(f"o{i}", ago(30)) for i in range(200)])
-    schedule = age_out_schedule(data.orders, (), (), (), D, policy)
+    schedule = age_out_schedule(history_of(data, D, policy), policy)
     assert schedule.back_on_target[MFN] == D
     assert schedule.items == ()
 

@@ -17,6 +17,7 @@ from tests.forecast_cases import (
     after,
     ago,
     bad_feedback,
+    history_of,
     order,
     regular_history,
 )
@@ -31,17 +32,13 @@ from sellerhealth.domain.late_defects import fit_delay_model
 
 
 def _forecast(data: SellerData, policy, as_of: date = AS_OF, **kw) -> list[ForecastDay]:
-    model = fit_delay_model(
-        data.orders, data.feedback, data.claims, data.chargebacks, as_of, policy
-    )
-    return forecast_odr(
-        model, data.orders, data.feedback, data.claims, data.chargebacks, as_of, policy, **kw
-    )
+    history = history_of(data, as_of, policy)
+    return forecast_odr(fit_delay_model(history, policy), history, policy, **kw)
 
 
 def test_model_of_two_percent_twenty_days_later(policy):
     data = regular_history()
-    model = fit_delay_model(data.orders, data.feedback, (), (), AS_OF, policy)
+    model = fit_delay_model(history_of(data, AS_OF, policy), policy)
     mfn = model.channels[MFN]
     assert model.maturity_days == 60  # p95 of the delays is 20: the 60-day minimum applies
     # Mature orders: purchased 60+ days before AS_OF: 140 days x 100, 2% defective.
@@ -101,7 +98,7 @@ def test_forecast_on_random_two_percent_history(policy):
             if rng.random() < 0.02:
                 feedback.append(bad_feedback(f"{k}-{i}", day + timedelta(days=20)))
     data = SellerData.of(orders=orders, feedback=feedback)
-    model = fit_delay_model(orders, feedback, (), (), AS_OF, policy)
+    model = fit_delay_model(history_of(data, AS_OF, policy), policy)
     assert model.channels[MFN].p_ultimate == pytest.approx(0.02, abs=0.003)
     for f in _forecast(data, policy):
         assert f.expected_rate == pytest.approx(0.018, abs=0.003)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from tests.forecast_cases import (
     AS_OF,
     D,
+    history_of,
     synthetic_account,
 )
 
@@ -19,12 +20,8 @@ from sellerhealth.domain.odr import compute_odr
 
 
 def _forecast(data: SellerData, policy, as_of: date = AS_OF, **kw) -> list[ForecastDay]:
-    model = fit_delay_model(
-        data.orders, data.feedback, data.claims, data.chargebacks, as_of, policy
-    )
-    return forecast_odr(
-        model, data.orders, data.feedback, data.claims, data.chargebacks, as_of, policy, **kw
-    )
+    history = history_of(data, as_of, policy)
+    return forecast_odr(fit_delay_model(history, policy), history, policy, **kw)
 
 
 def test_backtest_coverage_on_a_stationary_history(policy):

@@ -10,16 +10,16 @@ Pure: standard library only, no clock; the as-of day and the policy are argument
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from sellerhealth.domain.defect_arrivals import counted_defect_kinds, future_orders, volumes
+from sellerhealth.domain.defect_arrivals import OdrHistory, future_orders, volumes
 from sellerhealth.domain.metrics import Condition, Status, judge, ratio
 from sellerhealth.domain.odr import odr_window
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.records import Channel, Chargeback, Claim, Feedback, Order
+from sellerhealth.domain.records import Channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +66,15 @@ def leaves_window_on(purchase_date: date, policy: Policy) -> date:
 
 
 def age_out_schedule(
-    orders: Iterable[Order],
-    feedback: Iterable[Feedback],
-    claims: Iterable[Claim],
-    chargebacks: Iterable[Chargeback],
-    as_of: date,
+    history: OdrHistory,
     policy: Policy,
     is_business: bool = False,
     daily_orders: Mapping[Channel, float | Fraction] | None = None,
 ) -> AgeOut:
     """When each counted defect leaves the ODR window, and when each channel is back on target.
 
-    `items`: every order in the window as of `as_of` with a defect counted on `as_of`, with the
-    day it leaves the window (`leaves_window_on`).
+    `items`: every order in the window as of the history's `as_of` with a defect counted that
+    day, with the day it leaves the window (`leaves_window_on`).
 
     `back_on_target[channel]`: the first day from `as_of` on (so `as_of` itself when the channel
     is GOOD today) on which its ODR is GOOD, assuming that
@@ -92,39 +88,37 @@ def age_out_schedule(
     when the channel is not GOOD on any day until every known order has left the window (with
     no volume, the window ends empty, which is NONE, not GOOD).
     """
-    orders = [o for o in orders if o.purchase_date <= as_of]
-    kinds = counted_defect_kinds(feedback, claims, chargebacks, as_of, policy)
+    as_of = history.as_of
     window = odr_window(as_of, policy)
+    counted = [d for d in history.defective if d.kinds]
     items = sorted(
         (
             AgedDefect(
-                o.order_id,
-                o.fulfillment_channel,
-                kinds[o.order_id],
-                o.purchase_date,
-                leaves_window_on(o.purchase_date, policy),
+                d.order_id,
+                d.channel,
+                d.kinds,
+                d.purchase_date,
+                leaves_window_on(d.purchase_date, policy),
             )
-            for o in orders
-            if o.purchase_date in window and o.order_id in kinds
+            for d in counted
+            if d.purchase_date in window
         ),
         key=lambda a: (a.leaves_window_on, a.order_id),
     )
-    rates = volumes(orders, as_of, daily_orders)
+    rates = volumes(history, daily_orders)
     target = policy.odr_target(is_business)
     horizon = policy.odr.lag_days + policy.odr.window_days
     back: dict[Channel, date | None] = {}
     projection: dict[Channel, tuple[ProjectedDay, ...]] = {}
     for channel in Channel:
-        mine = [o for o in orders if o.fulfillment_channel == channel]
-        total = Counter(o.purchase_date for o in mine)
-        defective = Counter(o.purchase_date for o in mine if o.order_id in kinds)
+        defective = Counter(d.purchase_date for d in counted if d.channel == channel)
         days = []
         for k in range(horizon + 1):
             day = as_of + timedelta(days=k)
             n = bad = 0
             for purchased in odr_window(day, policy).each_day():
                 if purchased <= as_of:
-                    n += total[purchased]
+                    n += history.orders_on(channel, purchased)
                     bad += defective[purchased]
                 else:
                     n += future_orders(rates[channel], as_of, purchased)

@@ -18,17 +18,12 @@ from datetime import date, timedelta
 from fractions import Fraction
 from statistics import NormalDist
 
-from sellerhealth.domain.defect_arrivals import (
-    counted_defect_kinds,
-    first_counted_days,
-    future_orders,
-    volumes,
-)
+from sellerhealth.domain.defect_arrivals import OdrHistory, future_orders, volumes
 from sellerhealth.domain.headroom import exact_target
 from sellerhealth.domain.late_defects import ChannelDelay, DelayModel
 from sellerhealth.domain.odr import odr_window
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.records import Channel, Chargeback, Claim, Feedback, Order
+from sellerhealth.domain.records import Channel
 
 _STANDARD_NORMAL = NormalDist()
 
@@ -81,11 +76,7 @@ def breach_probability(
 
 def forecast_odr(
     model: DelayModel,
-    orders: Iterable[Order],
-    feedback: Iterable[Feedback],
-    claims: Iterable[Claim],
-    chargebacks: Iterable[Chargeback],
-    as_of: date,
+    history: OdrHistory,
     policy: Policy,
     is_business: bool = False,
     days: int = 30,
@@ -93,7 +84,8 @@ def forecast_odr(
     *,
     level: float = 0.8,
 ) -> list[ForecastDay]:
-    """The expected ODR per channel for each day `as_of + 1` .. `as_of + days`.
+    """The expected ODR per channel for each day `as_of + 1` .. `as_of + days` (`as_of`: the
+    history's).
 
     For a day D', the window's orders are the known orders purchased by `as_of` plus future
     orders at the trailing 30-day average volume (`daily_orders` to override; whole orders,
@@ -113,22 +105,18 @@ def forecast_odr(
     continuity correction, in whole orders, never below the known defects. The uncertainty of
     the future volume is not modelled.
 
-    Only what was known on `as_of` is read: later orders and events in the lists are ignored.
     Channel-days with no order in the window (status NONE) are left out.
     """
-    known = [o for o in orders if o.purchase_date <= as_of]
-    counted = counted_defect_kinds(feedback, claims, chargebacks, as_of, policy)
-    ever = first_counted_days(feedback, claims, chargebacks, as_of, policy)
-    rates = volumes(known, as_of, daily_orders)
+    as_of = history.as_of
+    rates = volumes(history, daily_orders)
     target = policy.odr_target(is_business)
     z = _STANDARD_NORMAL.inv_cdf(0.5 + level / 2)
     result = []
     for channel in Channel:
         delay = model.channels[channel]
-        mine = [o for o in known if o.fulfillment_channel == channel]
-        total = Counter(o.purchase_date for o in mine)
-        defective = Counter(o.purchase_date for o in mine if o.order_id in counted)
-        clean = Counter(o.purchase_date for o in mine if o.order_id not in ever)
+        mine = [d for d in history.defective if d.channel == channel]
+        defective = Counter(d.purchase_date for d in mine if d.kinds)
+        ever = Counter(d.purchase_date for d in mine)
         for k in range(1, days + 1):
             day = as_of + timedelta(days=k)
             n = known_defects = 0
@@ -139,9 +127,10 @@ def forecast_odr(
             for purchased in odr_window(day, policy).each_day():
                 age_after = (day - purchased).days
                 if purchased <= as_of:
-                    n += total[purchased]
+                    orders = history.orders_on(channel, purchased)
+                    n += orders
                     known_defects += defective[purchased]
-                    count = clean[purchased]
+                    count = orders - ever[purchased]
                     age_before = (as_of - purchased).days
                     still_clean = 1 - delay.probability_by(age_before)
                 else:

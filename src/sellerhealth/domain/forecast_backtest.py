@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sellerhealth.domain.data import chargebacks_known_at, claims_known_at, feedback_known_at
+from sellerhealth.domain.defect_arrivals import odr_history_of_records
 from sellerhealth.domain.forecast import forecast_odr
 from sellerhealth.domain.late_defects import fit_delay_model
 from sellerhealth.domain.odr import compute_odr
@@ -115,25 +116,16 @@ def backtest(
     cases: list[BacktestCase] = []
     t = start
     while t <= end:
-        view_orders = [o for o in orders if o.purchase_date <= t]
-        view_feedback = feedback_known_at(feedback, t)
-        view_claims = claims_known_at(claims, t)
-        view_chargebacks = chargebacks_known_at(chargebacks, t)
-        model = fit_delay_model(
-            view_orders, view_feedback, view_claims, view_chargebacks, t, policy
-        )
-        forecast = forecast_odr(
-            model,
-            view_orders,
-            view_feedback,
-            view_claims,
-            view_chargebacks,
+        history = odr_history_of_records(
+            [o for o in orders if o.purchase_date <= t],
+            feedback_known_at(feedback, t),
+            claims_known_at(claims, t),
+            chargebacks_known_at(chargebacks, t),
             t,
             policy,
-            is_business,
-            days=max(horizon),
-            level=level,
         )
+        model = fit_delay_model(history, policy)
+        forecast = forecast_odr(model, history, policy, is_business, days=max(horizon), level=level)
         by_key = {(f.day, f.channel): f for f in forecast}
         for h in horizon:
             day = t + timedelta(days=h)

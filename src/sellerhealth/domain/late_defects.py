@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sellerhealth.domain.defect_arrivals import first_counted_days
+from sellerhealth.domain.defect_arrivals import OdrHistory
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.records import Channel, Chargeback, Claim, Feedback, Order
+from sellerhealth.domain.records import Channel
 
 MIN_MATURITY_DAYS = 60
 MATURITY_PERCENTILE = 0.95
@@ -92,11 +92,7 @@ def _cdf(counts: Sequence[int]) -> tuple[float, ...]:
 
 
 def fit_delay_model(
-    orders: Iterable[Order],
-    feedback: Iterable[Feedback],
-    claims: Iterable[Claim],
-    chargebacks: Iterable[Chargeback],
-    as_of: date,
+    history: OdrHistory,
     policy: Policy,
     *,
     min_maturity_days: int = MIN_MATURITY_DAYS,
@@ -104,9 +100,9 @@ def fit_delay_model(
 ) -> DelayModel:
     """Estimate, per channel, how many orders end up defective and how late their defect comes.
 
-    Only what was known on `as_of` is used: orders purchased by then and defects counted by
-    then (`first_counted_days`). The delay of a defective order is the days from its purchase
-    to the first day a defect counted.
+    Only what was known on the history's `as_of` is used: orders purchased by then and defects
+    counted by then. The delay of a defective order is the days from its purchase to the first
+    day a defect counted.
 
     Maturity: an order is mature when it is old enough for nearly all its defects to have
     arrived: `maturity_days` = the 95th percentile of the observed delays, at least 60 days.
@@ -119,36 +115,41 @@ def fit_delay_model(
     `min_own_delays` of them. A channel with no mature orders borrows both channels' figures;
     with none at all, p is 0 and the forecast adds no late defects.
     """
-    known = [o for o in orders if o.purchase_date <= as_of]
-    first = first_counted_days(feedback, claims, chargebacks, as_of, policy)
-    delay_of = {
-        o.order_id: max(0, (first[o.order_id] - o.purchase_date).days)
-        for o in known
-        if o.order_id in first
-    }
-    maturity = max(min_maturity_days, _percentile(sorted(delay_of.values()), MATURITY_PERCENTILE))
-    settled = sorted(
-        delay
-        for o in known
-        if (delay := delay_of.get(o.order_id)) is not None
-        and (as_of - o.purchase_date).days >= maturity
+    as_of = history.as_of
+    delays = [
+        (
+            d.channel,
+            (as_of - d.purchase_date).days,
+            max(0, (d.first_counted - d.purchase_date).days),
+        )
+        for d in history.defective
+    ]
+    maturity = max(
+        min_maturity_days, _percentile(sorted(x for _, _, x in delays), MATURITY_PERCENTILE)
     )
+    settled = sorted(x for _, age, x in delays if age >= maturity)
     if settled:
         maturity = max(min_maturity_days, _percentile(settled, MATURITY_PERCENTILE))
-    mature = [o for o in known if (as_of - o.purchase_date).days >= maturity]
-    pooled_delays = [delay_of[o.order_id] for o in mature if o.order_id in delay_of]
+    mature_orders = {
+        ch: sum(
+            n for day, n in history.orders.get(ch, {}).items() if (as_of - day).days >= maturity
+        )
+        for ch in Channel
+    }
+    pooled_delays = [x for _, age, x in delays if age >= maturity]
+    pooled_orders = sum(mature_orders.values())
     channels = {}
     for channel in Channel:
-        mine = [o for o in mature if o.fulfillment_channel == channel]
-        delays = [delay_of[o.order_id] for o in mine if o.order_id in delay_of]
-        own = len(delays) >= min_own_delays
-        defective, base = (len(delays), len(mine)) if mine else (len(pooled_delays), len(mature))
-        counts = _delay_counts(delays if own else pooled_delays)
+        mine = mature_orders[channel]
+        own_delays = [x for ch, age, x in delays if ch == channel and age >= maturity]
+        own = len(own_delays) >= min_own_delays
+        defective, base = (len(own_delays), mine) if mine else (len(pooled_delays), pooled_orders)
+        counts = _delay_counts(own_delays if own else pooled_delays)
         channels[channel] = ChannelDelay(
             p_ultimate=defective / base if base else 0.0,
             cdf=_cdf(counts),
-            mature_orders=len(mine),
-            mature_defective=len(delays),
+            mature_orders=mine,
+            mature_defective=len(own_delays),
             pooled_delays=not own,
             delay_counts=counts,
             p_variance=_jeffreys_variance(defective, base),
