@@ -3,11 +3,14 @@ breach warning, each on a case small or regular enough to work out by hand."""
 
 from __future__ import annotations
 
+import math
 import random
 from datetime import date, timedelta
 from statistics import NormalDist
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.forecast_cases import (
     AFN,
     AS_OF,
@@ -27,7 +30,12 @@ from sellerhealth.domain.data import SellerData, known_at
 from sellerhealth.domain.defect_arrivals import (
     first_counted_days,
 )
-from sellerhealth.domain.forecast import ForecastDay, breach_warning, forecast_odr
+from sellerhealth.domain.forecast import (
+    ForecastDay,
+    breach_warning,
+    forecast_odr,
+    late_defect_chance,
+)
 from sellerhealth.domain.late_defects import fit_delay_model
 
 
@@ -194,3 +202,49 @@ def test_forecast_with_a_given_volume(policy):
     last = forecast[-1]
     assert (last.day, last.order_count) == (AS_OF + timedelta(days=30), 4400)
     assert last.expected_defects == pytest.approx(88)
+
+
+# --- Never a negative variance ---------------------------------------------------------------
+
+
+@st.composite
+def small_histories(draw: st.DrawFn) -> SellerData:
+    """A few orders on random days of the last 250, some with negative feedback (perhaps
+    removed) or a claim (perhaps decided for the seller) on random later days."""
+    orders, feedback, claims = [], [], []
+    for i in range(draw(st.integers(1, 60))):
+        purchased = ago(draw(st.integers(0, 250)))
+        orders.append(order(f"o{i}", purchased, draw(st.sampled_from([MFN, AFN]))))
+        kind = draw(st.sampled_from(["clean", "clean", "feedback", "removed", "claim", "denied"]))
+        on = purchased + timedelta(days=draw(st.integers(0, 90)))
+        if kind in ("feedback", "removed"):
+            removed = on + timedelta(days=3) if kind == "removed" else None
+            feedback.append(bad_feedback(f"o{i}", on, removed_date=removed))
+        elif kind in ("claim", "denied"):
+            status = r.ClaimStatus.DENIED if kind == "denied" else r.ClaimStatus.PENDING
+            later = on + timedelta(days=5) if kind == "denied" else None
+            claims.append(r.Claim("a", f"o{i}", on, status, status_date=later))
+    return SellerData.of(orders=orders, feedback=feedback, claims=claims)
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=small_histories())
+def test_the_variance_is_never_negative_and_the_interval_holds_the_forecast(data, policy):
+    """bench/serve.py crashed on sqrt of a negative variance: an order past its last possible
+    delay has no late-defect chance, which a cancelling formula made -1e-17 (issue C)."""
+    for f in _forecast(data, policy):
+        assert f.sd >= 0 and math.isfinite(f.sd)
+        assert f.known_defects <= f.low_defects <= f.expected_defects <= f.high_defects
+        assert f.high_defects <= f.order_count
+        assert f.low <= f.expected_rate <= f.high
+        assert 0 <= f.p_breach <= 1
+
+
+def test_an_order_past_its_last_delay_has_no_late_chance(policy):
+    """By hand: every defect 20 days late, p = 2%. An order aged 30 on the as-of day and 37
+    a week later is past it: chance exactly 0 (not -1e-17). One aged 10 then 17: still 0 (F
+    jumps at 20). Aged 15 then 25: 0.02 x (1 - 0) / (1 - 0) = 0.02."""
+    delay = fit_delay_model(history_of(regular_history(), AS_OF, policy), policy).channels[MFN]
+    assert late_defect_chance(delay, 30, 37) == 0.0
+    assert late_defect_chance(delay, 10, 17) == 0.0
+    assert late_defect_chance(delay, 15, 25) == pytest.approx(0.02)

@@ -139,7 +139,7 @@ def forecast_odr(
                     age_before, still_clean = -1, 1.0
                 if count == 0 or still_clean <= 0:
                     continue
-                q = (delay.probability_by(age_after) - (1 - still_clean)) / still_clean
+                q = late_defect_chance(delay, age_before, age_after)
                 mean += count * q
                 variance += count * q * (1 - q)
                 _add_range(weight, age_before + 1, age_after, count / still_clean)
@@ -147,8 +147,7 @@ def forecast_odr(
                 continue
             expected = known_defects + mean
             sd = math.sqrt(variance + _estimate_variance(delay, weight))
-            low = max(known_defects, math.ceil(expected - 0.5 - z * sd))
-            high = min(n, max(low, math.ceil(expected - 0.5 + z * sd)))
+            low, high = whole_interval(expected, sd, z, known_defects, n)
             result.append(
                 ForecastDay(
                     day=day,
@@ -168,6 +167,34 @@ def forecast_odr(
             )
     result.sort(key=lambda f: (f.day, f.channel))
     return result
+
+
+def late_defect_chance(delay: ChannelDelay, age_before: int, age_after: int) -> float:
+    """The chance that an order clean at `age_before` has its first defect counted by
+    `age_after`: (G(after) - G(before)) / (1 - G(before)) with G = p F.
+
+    Written as p (F(after) - F(before)) / (1 - p F(before)): F is a cumulative share, so the
+    difference is exactly 0 or more, and with p <= 1 the chance stays within [0, 1]. The form
+    (G(after) - (1 - (1 - G(before)))) / (1 - G(before)) it replaces cancels: for an order
+    past its last possible delay (F = 1 at both ages) it gave -1e-17 instead of 0, and a window
+    of such orders summed to a negative variance (the crash of bench/serve.py).
+    """
+    before = delay.probability_by(age_before)
+    if before >= 1:
+        return 0.0
+    spread = delay.delay_share(age_after) - delay.delay_share(age_before)
+    return min(1.0, delay.p_ultimate * spread / (1 - before))
+
+
+def whole_interval(
+    expected: float, sd: float, z: float, known_defects: int, orders: int
+) -> tuple[int, int]:
+    """The interval in whole orders, continuity corrected, never below the known defects
+    nor above the orders, and holding the expected figure (floor(mean) .. ceil(mean) at
+    least: a rounded bound could otherwise step past a mean with little spread)."""
+    low = min(max(known_defects, math.ceil(expected - 0.5 - z * sd)), math.floor(expected))
+    high = max(low, math.ceil(expected - 0.5 + z * sd), math.ceil(expected))
+    return low, min(orders, high)
 
 
 def _add_range(weight: list[float], first: int, last: int, amount: float) -> None:
