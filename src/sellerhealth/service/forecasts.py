@@ -133,7 +133,7 @@ class ForecastView:
                     },
                     "breachWarning": warning_dict(c.warning),
                     "projectedBadFrom": _iso(c.projected_bad_from),
-                    "backOnTarget": _iso(c.back_on_target),
+                    "backOnTarget": _iso(c.back_on_target if c.projected_bad_from else None),
                     "forecast": [forecast_day_dict(f) for f in c.days],
                     "ageOut": [
                         {
@@ -187,7 +187,7 @@ def forecast_summary(view: ForecastView, horizons: tuple[int, ...] = HORIZONS) -
                 },
                 "breachWarning": warning_dict(c.warning),
                 "projectedBadFrom": _iso(c.projected_bad_from),
-                "backOnTarget": _iso(c.back_on_target),
+                "backOnTarget": _iso(c.back_on_target if c.projected_bad_from else None),
             }
             for name, c in view.channels.items()
         },
