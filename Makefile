@@ -14,6 +14,8 @@ $(VENV)/.runtime: pyproject.toml
 $(VENV)/.test: $(VENV)/.runtime
 	$(BIN)/pip install -q -e '.[test,spark]'
 	java -version 2>/dev/null || (apt-get update -q && apt-get install -y -q openjdk-17-jre-headless)
+	# The browser tests drive Debian's Chromium through Playwright (no `playwright install`).
+	test -x /usr/bin/chromium || (apt-get update -q && apt-get install -y -q chromium chromium-driver)
 	touch $@
 
 demo: $(VENV)/.runtime  ## the main job on bundled sample data, embedded store
@@ -29,4 +31,4 @@ bench: $(VENV)/.test
 	$(BIN)/python bench/import_orders.py && $(BIN)/python bench/metrics.py && $(BIN)/python bench/triage.py
 
 clean:
-	rm -rf $(VENV) .pgdata
+	rm -rf $(VENV) .pgdata test-artefacts

@@ -4,15 +4,15 @@
 
 1. generates synthetic data (bench/synthetic.py) as Parquet, with defects of every kind,
    late-arriving defects and removals, plus three extra days of events;
-2. times the engine (a child process): load, counters for every metric, the values for every
-   account and day; then (another child) applies the extra days incrementally, one day at a
-   time, and checks that the counters it maintained equal a full recompute. incremental_ms is
-   the median of the three days' updates (one update is a few tens of milliseconds, where a
-   single sample on a shared 2-core machine can be off by half);
+2. times the engine (a child process): the counters of the 30 days for every metric and the
+   values for every account and day; then the whole year's series (rebuild_s); then (another
+   child) keeps the series current through the extra days, one day at a time, as an import
+   does (`engine.kept`: the touched entities' change counted and added to the kept series),
+   and checks them equal to a recount. kept_ms is the median of the three days' updates;
 3. times the pandas baseline (another child process) on the same data and checks it gives the
    same figures, row for row;
-4. prints, last: engine_s=... pandas_s=... ratio_vs_pandas=... incremental_ms=... peak_mb=...
-   rebuild_s=... (the counters of the whole year for every account as the store keeps them:
+4. prints, last: engine_s=... pandas_s=... ratio_vs_pandas=... kept_ms=... peak_mb=...
+   rebuild_s=... (the series of the whole year for every account as the store keeps them:
    what `sellerhealth rebuild` computes, less the writing)
 
 peak_mb is the engine process's peak resident memory. Each side runs in its own process so
@@ -41,47 +41,49 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
 
-NEXT_DAYS = 3  # days of events applied one at a time; incremental_ms is one day's (the median)
+NEXT_DAYS = 3  # days of events applied one at a time; kept_ms is one day's upkeep (the median)
 
 
 def peak_mb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
-def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
-    """The full computation, straight from the Parquet files: counters, then daily values."""
+def _connected(folders: list[Path], memory_limit: str):
+    """DuckDB over the Parquet tables of `folders` (the base data, then any extra days)."""
     import duckdb
 
-    from sellerhealth.engine import dense
-    from sellerhealth.engine.incremental import account_slices
-    from sellerhealth.engine.intervals import values_sql
-    from sellerhealth.engine.series import build_counters
-    from sellerhealth.policy_files import load_policy
     from sellerhealth.store.counters import ENGINE_TABLES
 
-    policy = load_policy()
-    first, last = synthetic.END - timedelta(days=days - 1), synthetic.END
-    started = time.perf_counter()
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET preserve_insertion_order = false")
     for spec in ENGINE_TABLES:
-        con.execute(
-            f"CREATE VIEW {spec.name} AS SELECT * FROM read_parquet('{data}/base/{spec.name}/*')"
-        )
+        found = [f"'{f}/{spec.name}/*'" for f in folders if (f / spec.name).is_dir()]
+        con.execute(f"CREATE VIEW {spec.name} AS SELECT * FROM read_parquet([{', '.join(found)}])")
+    return con
+
+
+def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
+    """The 30 days' figures straight from the Parquet files (`engine.count` of those days),
+    and, separately, what `sellerhealth rebuild` counts: every key's daily series over the
+    whole year for every account (less writing them)."""
+    from sellerhealth.engine.count import account_slices, count
+    from sellerhealth.engine.intervals import Days
+    from sellerhealth.policy_files import load_policy
+
+    policy = load_policy()
+    asked = Days.last_n(synthetic.END, days)
+    started = time.perf_counter()
+    con = _connected([data / "base"], memory_limit)
     # One slice of the accounts per 10M orders keeps memory under the limit at any size.
-    orders = con.sql("SELECT count(*) FROM orders").fetchall()[0][0]
-    build_counters(con, policy, parts=account_slices(orders))
-    counted = time.perf_counter()
-    values = con.sql(values_sql("SELECT * FROM counters", first, last)).to_arrow_table()
+    slices = account_slices(con.sql("SELECT count(*) FROM orders").fetchall()[0][0])
+    values = count(con, policy, asked, slices).values_table(asked.first, asked.last)
     engine_s = time.perf_counter() - started
     pq.write_table(values, data / "engine_values.parquet")
-    # What `sellerhealth rebuild` computes: every key's daily series over the whole year, for
-    # every account (the counters above, as the store keeps them), less writing them.
-    packing = time.perf_counter()
-    series = dense.series_of(con.sql("SELECT * FROM counters").to_arrow_table())
-    rebuild_s = (counted - started) + (time.perf_counter() - packing)
+    started = time.perf_counter()
+    series = count(con, policy, slices=slices).series()
+    rebuild_s = time.perf_counter() - started
     return {
         "engine_s": engine_s,
         "rebuild_s": rebuild_s,
@@ -91,33 +93,23 @@ def engine_phase(data: Path, days: int, memory_limit: str) -> dict:
     }
 
 
-def incremental_phase(data: Path, days: int, memory_limit: str) -> dict:
-    return _incremental(data, memory_limit, on_disk=False)
-
-
-def incremental_file_phase(data: Path, days: int, memory_limit: str) -> dict:
-    return _incremental(data, memory_limit, on_disk=True)
-
-
-def _incremental(data: Path, memory_limit: str, on_disk: bool) -> dict:
-    """Counters maintained by the incremental engine: apply the extra days, check against a
-    recount."""
-    from sellerhealth.engine.incremental import IncrementalEngine
-    from sellerhealth.engine.intervals import values_sql
+def kept_phase(data: Path, days: int, memory_limit: str) -> dict:
+    """The product's kept-counter upkeep (what `engine.kept.Upkeep.finish` runs for an
+    import): each extra day's change counted by `engine.change.counted_change` from the
+    touched entities' rows before and after it, added to the kept series (`dense.apply`);
+    at the end the kept series are checked equal to a recount of all the data."""
+    from sellerhealth.engine import dense
+    from sellerhealth.engine.change import counted_change
+    from sellerhealth.engine.count import account_slices, count
     from sellerhealth.policy_files import load_policy
-    from sellerhealth.store.counters import ENGINE_TABLES
+    from sellerhealth.store.counters import ENGINE_SCHEMAS, ENGINE_TABLES, entity_column
 
     policy = load_policy()
-    folder = data / "incremental"
-    shutil.rmtree(folder, ignore_errors=True)
-    # Large data sets live in memory-mapped files under a memory limit; smaller ones in memory.
-    engine = IncrementalEngine(policy, folder if on_disk else None)
-    engine.con.execute("SET threads = 2")
-    if on_disk:  # in memory, DuckDB's own default limit: 1 GB would squeeze the counters table
-        engine.con.execute(f"SET memory_limit = '{memory_limit}'")
-    started = time.perf_counter()
-    engine.build_from_parquet(data / "base")
-    build_s = time.perf_counter() - started
+    con = _connected([data / "base"], memory_limit)
+    slices = account_slices(con.sql("SELECT count(*) FROM orders").fetchall()[0][0])
+    kept = count(con, policy, slices=slices).series()
+    for spec in ENGINE_TABLES:  # the stored rows, as tables an import changes
+        con.execute(f"CREATE TABLE stored_{spec.name} AS SELECT * FROM {spec.name}")
     applied_ms, batch_rows = [], []
     for offset in range(1, NEXT_DAYS + 1):
         folder = data / "next" / str(offset)
@@ -126,26 +118,65 @@ def _incremental(data: Path, memory_limit: str, on_disk: bool) -> dict:
             for spec in ENGINE_TABLES
             if (folder / spec.name).is_dir()
         }
+        touched = {  # entity column -> the (account, id) pairs the day touches
+            column: pa.concat_tables(
+                [t.select(["account", column]).rename_columns(["account", "id"])
+                 for name, t in batch.items() if entity_column(_spec(name)) == column]
+            )
+            for column in {entity_column(_spec(name)) for name in batch}
+        }  # fmt: skip
+
+        before = {spec.name: _rows(con, touched, spec) for spec in ENGINE_TABLES}
+        for name, table in batch.items():  # the import: newer rows replace same-key ones
+            key = " AND ".join(f"s.{k} IS NOT DISTINCT FROM b.{k}" for k in _spec(name).key)
+            con.register("incoming", table)
+            con.execute(f"DELETE FROM stored_{name} s WHERE EXISTS "
+                        f"(SELECT 1 FROM incoming b WHERE {key})")  # fmt: skip
+            con.execute(f"INSERT INTO stored_{name} BY NAME SELECT * FROM incoming")
+        after = {spec.name: _rows(con, touched, spec) for spec in ENGINE_TABLES}
         started = time.perf_counter()
-        engine.apply(batch)
+        change = counted_change(policy, after, before, ENGINE_SCHEMAS)
+        changed, emptied = dense.apply(kept, change.changes())
         applied_ms.append((time.perf_counter() - started) * 1000)
+        kept.update(changed)
+        for key in emptied:
+            del kept[key]
         batch_rows.append(sum(t.num_rows for t in batch.values()))
-    next_day = synthetic.END + timedelta(days=NEXT_DAYS)
-    started = time.perf_counter()
-    engine.con.sql(values_sql("SELECT * FROM counters", next_day, next_day)).to_arrow_table()
-    next_day_read_ms = (time.perf_counter() - started) * 1000
-    engine.compact()
-    engine.recount(into="recounted")
-    mismatched = engine.con.sql(
-        "SELECT count(*) FROM ((SELECT * FROM counters EXCEPT ALL SELECT * FROM recounted) "
-        "UNION ALL (SELECT * FROM recounted EXCEPT ALL SELECT * FROM counters))"
-    ).fetchall()[0][0]
+    for spec in ENGINE_TABLES:
+        con.execute(f"CREATE OR REPLACE VIEW {spec.name} AS SELECT * FROM stored_{spec.name}")
+    recounted = count(con, policy, slices=slices).series()
+    differing = len(dense_differences(kept, recounted))
     return {
-        "build_s": build_s, "incremental_ms": statistics.median(applied_ms),
+        "kept_ms": statistics.median(applied_ms),
         "each_day_ms": [round(ms, 1) for ms in applied_ms], "batch_rows": batch_rows,
-        "next_day_read_ms": next_day_read_ms, "incremental_mismatches": mismatched,
-        "peak_mb": peak_mb(),
+        "kept_mismatches": differing, "peak_mb": peak_mb(),
     }  # fmt: skip
+
+
+def _rows(con, touched: dict[str, pa.Table], spec) -> pa.Table:
+    """The stored rows of the touched entities (as the store's `entity_rows` reads them)."""
+    from sellerhealth.store.counters import ENGINE_SCHEMAS, entity_column
+
+    column = entity_column(spec)
+    if column not in touched:
+        return ENGINE_SCHEMAS[spec.name].empty_table()
+    con.register("touched", touched[column])
+    return con.sql(
+        f"SELECT * FROM stored_{spec.name} s WHERE EXISTS (SELECT 1 FROM touched t "
+        f"WHERE t.account = s.account AND t.id = s.{column})"
+    ).to_arrow_table()
+
+
+def _spec(name: str):
+    from sellerhealth.store.counters import ENGINE_TABLES
+
+    return next(spec for spec in ENGINE_TABLES if spec.name == name)
+
+
+def dense_differences(kept: dict, counted: dict) -> list:
+    from sellerhealth.engine.kept import differences
+
+    return differences(kept, counted)
 
 
 def pandas_phase(data: Path, days: int, _memory_limit: str) -> dict:
@@ -198,11 +229,6 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=100)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--skip-pandas", action="store_true", help="engine only (e.g. 100M)")
-    parser.add_argument(
-        "--incremental-on-disk",
-        action="store_true",
-        help="keep the incremental engine's tables in a database file under the memory limit",
-    )
     parser.add_argument("--keep", type=Path, help="keep the generated data in this folder")
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory limit (engine)")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
@@ -230,11 +256,10 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
         engine = child("engine", data, args.days, args.memory_limit)
         print(f"engine: {engine}", flush=True)
-        phase = "incremental-file" if args.incremental_on_disk else "incremental"
-        incremental = child(phase, data, args.days, args.memory_limit)
-        print(f"incremental: {incremental}", flush=True)
-        if incremental["incremental_mismatches"]:
-            sys.exit("incremental counters differ from a full recompute")
+        kept = child("kept", data, args.days, args.memory_limit)
+        print(f"kept: {kept}", flush=True)
+        if kept["kept_mismatches"]:
+            sys.exit("the kept counters differ from a recount")
         if args.skip_pandas:
             pandas_s = float("nan")
         else:
@@ -248,7 +273,7 @@ def main() -> None:
         print(
             f"engine_s={engine['engine_s']:.3f} pandas_s={pandas_s:.3f} "
             f"ratio_vs_pandas={pandas_s / engine['engine_s']:.2f} "
-            f"incremental_ms={incremental['incremental_ms']:.1f} peak_mb={engine['peak_mb']} "
+            f"kept_ms={kept['kept_ms']:.1f} peak_mb={engine['peak_mb']} "
             f"rebuild_s={engine['rebuild_s']:.3f}"
         )
     finally:
@@ -256,12 +281,7 @@ def main() -> None:
             shutil.rmtree(data, ignore_errors=True)
 
 
-PHASES = {
-    "engine": engine_phase,
-    "incremental": incremental_phase,
-    "incremental-file": incremental_file_phase,
-    "pandas": pandas_phase,
-}
+PHASES = {"engine": engine_phase, "kept": kept_phase, "pandas": pandas_phase}
 
 if __name__ == "__main__":
     main()

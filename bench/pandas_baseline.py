@@ -207,7 +207,11 @@ def _account(data: Data, d: pd.Timestamp, day: date, rows: list) -> None:
     frame = v[["account"]].copy()
     frame["scope"] = v["category"]
     frame["violations"] = open_now
-    parts = {"violations": ("policyCompliance", "violations", None, "*")}
+    frame["dated"] = in_window  # dated in the window, whatever its status
+    parts = {
+        "violations": ("policyCompliance", "violations", None, "*"),
+        "dated": ("policyCompliance", "dated", None, "*"),
+    }
     _emit(rows, day, frame, ["account", "scope"], parts)
     frame["violationPoints"] = np.where(open_now, v["severity"].map(POINTS).fillna(0), 0)
     frame["critical"] = open_now & (v["severity"] == "critical")

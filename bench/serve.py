@@ -42,8 +42,7 @@ import pyarrow.dataset as ds
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import synthetic
-from sellerhealth.engine import dense
-from sellerhealth.engine.series import build_counters
+from sellerhealth.engine.count import count
 from sellerhealth.policy_files import DEFAULT_POLICY, load_policy, policy_digest
 from sellerhealth.service import kept_replay
 from sellerhealth.store import counters as c
@@ -117,8 +116,7 @@ def count_kept(target: str, data: Path, sample: list[str]) -> float:
             )
         else:
             con.register(spec.name, c.ENGINE_SCHEMAS[spec.name].empty_table())
-    build_counters(con, policy, "counters", parts=4)
-    series = dense.series_of(con.sql("SELECT * FROM counters").to_arrow_table())
+    series = count(con, policy, slices=4).series()
     counted = time.perf_counter() - started
     by_account: dict[str, dict] = {}
     for key, found in series.items():
@@ -143,11 +141,12 @@ def free_port() -> int:
 def server(target: str, recount: bool):
     port = free_port()
     env = {**os.environ, "SELLERHEALTH_COUNTERS": "recount" if recount else "kept"}
+    log = Path(tempfile.gettempdir()) / f"sellerhealth-serve-{port}.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "sellerhealth.cli", "--db", target, "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -158,6 +157,9 @@ def server(target: str, recount: bool):
             except httpx.HTTPError:
                 time.sleep(0.1)
         yield base, process.pid
+    except Exception:
+        print(f"the server's log: {log}", file=sys.stderr)
+        raise
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -9,24 +9,19 @@ import hashlib
 import hmac
 import json
 import logging
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from tests.serving import free_port
+
 SMTP_LOGIN = "watch@sellerhealth.test"
 SMTP_PASSWORD = "smtp-pw-Qz81-never-shown"
 WEBHOOK_SECRET = "whsec-4d1e-never-shown"
 
 logging.getLogger("mail.log").setLevel(logging.ERROR)  # aiosmtpd's own deprecation chatter
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class SmtpReceiver:

@@ -285,3 +285,18 @@ def test_watch_an_unknown_account_is_a_usage_error(cli, tmp_path, monkeypatch, s
 
     assert code == 2
     assert "no such account 'nobody'" in err and DEMO_ACCOUNT in err
+
+
+def test_history_speaks_percentages_and_json_keeps_the_exact_fraction(cli, shared_db):
+    """Issue 11: history's headers and fractions were raw (`orderDefectRate`, 0.004953)."""
+    day = ("--db", str(shared_db), "history", "--account", DEMO_ACCOUNT,
+           "--from", "2026-11-10", "--to", "2026-11-10")  # fmt: skip
+    code, out, _ = cli(*day, "--format", "csv")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Day,Marketplace,Metric,Count,Rate,Target,Status,Window"
+    # 9 defects of 1817 FBA orders: 0.495%, shown to two places.
+    assert '"Order defect rate, FBA",9 / 1817,0.50%,< 1.00%,GOOD' in lines[1]
+    code, out, _ = cli(*day, "--format", "json")
+    assert code == 0
+    assert '"numerator": 9' in out and '"denominator": 1817' in out

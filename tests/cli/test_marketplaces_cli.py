@@ -38,7 +38,7 @@ def test_uk_orders_with_mcf_rows_import_and_are_counted(tmp_path):
 
     assert done.returncode == 0, done.stderr
     said = " ".join(done.stdout.split())  # the console may wrap the line
-    assert "2 records stored" in said
+    assert "2 records: 2 new, 0 updated, 0 unchanged" in said
     assert (
         "2 orders placed outside Amazon (Non-Amazon or Multi-Channel Fulfillment) left out of "
         "the metrics" in said

@@ -19,14 +19,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from sellerhealth.connectors.notify import (
-    ChannelConfigError,
-    DeliveryError,
-    SmtpChannel,
-    WebhookChannel,
-    channels_from_config,
-    deliver,
-)
+from sellerhealth.connectors.notify import ChannelConfigError, DeliveryError, deliver
+from sellerhealth.connectors.notify_config import channels_from_config
+from sellerhealth.connectors.notify_email import SmtpChannel
+from sellerhealth.connectors.notify_webhook import WebhookChannel
 from sellerhealth.domain.alerts import Alert
 
 SMTP_LOGIN = "alerts@sellerhealth.test"

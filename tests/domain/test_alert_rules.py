@@ -8,27 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from sellerhealth.domain.alert_rules import (
-    RULE_TYPES,
-    AlertConfigError,
-    AmazonStatusFact,
+from sellerhealth.domain.alert_account_rules import (
     AmazonStatusRule,
     AtRiskShipmentRule,
+    StateChangeRule,
+)
+from sellerhealth.domain.alert_config import RULE_TYPES, AlertConfigError, parse_alert_config
+from sellerhealth.domain.alert_facts import (
+    AmazonStatusFact,
     Facts,
     FeedbackFact,
-    ForecastBreachRule,
     HeadroomFact,
+    StateChangeFact,
+    StateFact,
+)
+from sellerhealth.domain.alert_rules import (
+    ForecastBreachRule,
     HeadroomRule,
     NewNegativeFeedbackRule,
-    StateChangeFact,
-    StateChangeRule,
-    StateFact,
     TriageDeadlineRule,
     evaluate,
-    parse_alert_config,
 )
 from sellerhealth.domain.forecast import BreachWarning
-from sellerhealth.domain.radar import RiskFlag, RiskKind
+from sellerhealth.domain.radar_flags import RiskFlag, RiskKind
 from sellerhealth.domain.records import Channel
 
 D = date(2026, 11, 20)

@@ -12,7 +12,8 @@ from sellerhealth.domain.policy_inherit import inherit
 from sellerhealth.domain.records import AccountSettings, Channel, Order
 from sellerhealth.errors import PolicyError
 from sellerhealth.policy_files import load_policy, policy_path
-from sellerhealth.store.store import ImportSource, Store
+from sellerhealth.store.record_writes import ImportSource
+from sellerhealth.store.store import Store
 
 US, UK, JP, CA = "ATVPDKIKX0DER", "A1F83G8C2ARO7P", "A1VC38T7YXB528", "A2EUQ1WTGCTBG2"
 REGIONAL = ("amazon-global-2026", "amazon-eu-2026", "amazon-jp-2026")

@@ -13,14 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from sellerhealth.domain.radar import (
-    RiskFlag,
-    RiskKind,
-    at_risk_shipments,
-    carrier_transit_days,
-    metric_context,
-    radar_thresholds,
-)
+from sellerhealth.domain.radar import at_risk_shipments
+from sellerhealth.domain.radar_flags import RiskFlag, RiskKind
+from sellerhealth.domain.radar_impact import metric_context
+from sellerhealth.domain.radar_transit import carrier_transit_days, radar_thresholds
 from sellerhealth.domain.records import (
     Channel,
     Feedback,

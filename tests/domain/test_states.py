@@ -15,20 +15,20 @@ from sellerhealth.domain.compliance import account_health_rating, policy_complia
 from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import TRIGGER_PARAMS
 from sellerhealth.domain.policy_read import policy_from_dict
-from sellerhealth.domain.states import (
-    CAPABILITY_NAMES,
-    TRIGGERS,
-    AccountState,
+from sellerhealth.domain.state_facts import (
     DayFacts,
-    ReviewKind,
-    StateSnapshot,
-    advance,
-    capabilities,
     early_orders,
-    evaluate_day,
     facts_for_day,
     negative_feedback_share,
-    replay,
+)
+from sellerhealth.domain.state_machine import advance, evaluate_day, replay
+from sellerhealth.domain.state_triggers import TRIGGERS
+from sellerhealth.domain.states import (
+    CAPABILITY_NAMES,
+    AccountState,
+    ReviewKind,
+    StateSnapshot,
+    capabilities,
 )
 from sellerhealth.errors import PolicyError
 from sellerhealth.policy_files import policy_path

@@ -479,6 +479,16 @@ def test_buyer_message_solves_the_problem_within_the_rules(
     assert "800-555-0199" not in text  # the comment is never quoted back
 
 
+def test_an_order_id_that_reads_as_an_email_is_not_sent_to_the_buyer(rules, templates):
+    # Found by bench/fuzz.py: a buyer's e-mail in the order id column made every triage
+    # request for the account fail (HTTP 500) because the filled message broke the rules.
+    result = triage(rules, "Arrived late and the box was crushed.", MFN)
+    text = draft_buyer_message("ab12@marketplace.amazon.com", "", result, templates=templates)
+    assert check_buyer_message(text) == []
+    assert "ab12@" not in text
+    assert "(the order this message is sent from)" in text
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests import odr_cases
-from tests.engine.test_incremental import seller_data
+from tests.engine.strategies import seller_data
 
 from sellerhealth.domain import records as r
 from sellerhealth.engine import dense, kept

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 import tempfile
+import traceback
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -194,7 +195,29 @@ class Fuzzer:
         answer = self._client.get(url, params=params)
         body_ok = answer.headers.get("content-type", "").startswith("application/json")
         if answer.status_code not in API_STATUSES or not body_ok:
-            self.fail(f"api: {url} {params} -> {answer.status_code}", answer.text[:500])
+            self.fail(
+                f"api: {url} {params} -> {answer.status_code}", self._server_error(url, params)
+            )
+
+    def _server_error(self, url: str, params: dict[str, str]) -> str:
+        """The server's traceback behind a failed answer (the answer itself only says "see the
+        log"), from the same request on a client that raises what the app raised."""
+        from fastapi.testclient import TestClient
+
+        from sellerhealth.web import create_app
+
+        try:
+            TestClient(create_app(self.db)).get(url, params=params)
+        except Exception as error:  # any exception is the finding
+            lines: list[str] = []
+            cause: BaseException | None = error
+            while cause is not None:  # a StopIteration comes back as anyio's RuntimeError
+                frames = traceback.extract_tb(cause.__traceback__)
+                ours = [frame for frame in frames if "sellerhealth" in frame.filename]
+                lines[:0] = traceback.format_list(ours) + traceback.format_exception_only(cause)
+                cause = cause.__cause__ or cause.__context__
+            return "".join(lines)
+        return "the request did not fail again"
 
 
 def fuzz(cases: int, seed: int, store: Callable[[int], str] | None = None) -> Tally:

@@ -9,11 +9,11 @@ import threading
 from datetime import date
 
 from sellerhealth.connectors.notify import DeliveryError
-from sellerhealth.domain.alert_rules import AlertConfig
+from sellerhealth.domain.alert_config import AlertConfig
 from sellerhealth.domain.alerts import Alert
 from sellerhealth.service.alerts import NamedChannel, WatchConfig
 from sellerhealth.service.delivery import deliver_pending
-from sellerhealth.store.store import StoredAlert
+from sellerhealth.store.alert_store import StoredAlert
 
 D = date(2026, 12, 3)
 

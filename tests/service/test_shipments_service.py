@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from sellerhealth.domain import records as r
-from sellerhealth.service.shipments import at_risk, end_of_day, flag_row, moment_for
+from sellerhealth.domain.radar_impact import metric_context
+from sellerhealth.service.metrics import health_by_day, policy_for
+from sellerhealth.service.shipments import at_risk, context_of, end_of_day, flag_row, moment_for
 from sellerhealth.store.store import Store
 
 NOW = datetime(2026, 6, 20, 10, tzinfo=UTC)
@@ -88,3 +90,35 @@ def test_the_moment_of_an_as_of_day_is_its_end_but_never_after_now():
     assert moment_for(date(2026, 6, 18), now) == end_of_day(date(2026, 6, 18))
     assert end_of_day(date(2026, 6, 18)) == datetime(2026, 6, 18, 23, 59, 59, tzinfo=UTC)
     assert moment_for(date(2026, 6, 20), now) == now
+
+
+def test_the_context_from_kept_counters_equals_the_plain_rules_over_every_record(demo):
+    """The radar measures each flag against the day's metrics read from the kept counters;
+    they must equal `metric_context` computed from every record (the path they replace)."""
+    store, as_of = demo
+    account = store.accounts()[0]
+    _, policy = policy_for(store, account, None)
+    _, healths = health_by_day(store, account, as_of, as_of, policy)
+    orders = store.records(r.Order, account)
+    for market in {o.marketplace_id for o in orders}:
+        mine = [o for o in orders if o.marketplace_id == market]
+        ids = {o.order_id for o in mine}
+        plain = metric_context(
+            mine,
+            [s for s in store.records(r.Shipment, account) if s.order_id in ids],
+            store.records(r.Feedback, account),
+            store.records(r.Claim, account),
+            store.records(r.Chargeback, account),
+            as_of,
+            policy,
+        )
+        kept = context_of(healths[(market, as_of)], as_of)
+        assert kept is not None
+        assert kept.late_shipment == plain.late_shipment
+        assert kept.valid_tracking == plain.valid_tracking
+        assert kept.on_time_delivery == plain.on_time_delivery
+        kept_odr, plain_odr = kept.odr, plain.odr
+        assert (kept_odr.order_count, kept_odr.defective_orders) == (
+            plain_odr.order_count,
+            plain_odr.defective_orders,
+        )

@@ -11,7 +11,9 @@ from tests import state_cases as cases
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
-from sellerhealth.domain.states import AccountState, ReviewKind, advance, facts_for_day
+from sellerhealth.domain.state_facts import facts_for_day
+from sellerhealth.domain.state_machine import advance
+from sellerhealth.domain.states import AccountState, ReviewKind
 from sellerhealth.errors import InputError
 from sellerhealth.ingest.base import ReadOptions
 from sellerhealth.service.imports import import_files

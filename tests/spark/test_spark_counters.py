@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 
 from sellerhealth.cli import main
 from sellerhealth.engine import dense
-from sellerhealth.engine.series import all_counters_sql
+from sellerhealth.engine.count import all_counters_sql
 from sellerhealth.engine.spark import counters, register_tables
 from sellerhealth.engine.spark_session import explain, unreachable_master
 from sellerhealth.sample.generate import DEMO_AS_OF
 from tests.demo_store import demo_db
-from tests.engine.test_incremental import POLICY, seller_data, tables
+from tests.engine.strategies import POLICY, seller_data, tables
 
 pytestmark = pytest.mark.xdist_group("spark")
 

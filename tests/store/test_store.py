@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import textwrap
@@ -12,7 +13,8 @@ import pytest
 from sellerhealth.domain import records as r
 from sellerhealth.store import tables as t
 from sellerhealth.store.migrations import MIGRATIONS, current_version
-from sellerhealth.store.store import ImportSource, Store
+from sellerhealth.store.record_writes import ImportSource
+from sellerhealth.store.store import Store
 
 
 def count(store: Store, table: str) -> int:
@@ -40,6 +42,22 @@ def test_same_records_twice_change_nothing(target):
         store.import_records(ORDERS)
         assert store.records(r.Order, "a") == first
         assert count(store, "orders") == 2
+
+
+def test_an_import_counts_its_records_new_updated_or_unchanged(target):
+    counts = lambda s: (s.new, s.updated, s.unchanged)  # noqa: E731
+    changed = dataclasses.replace(ORDERS[1], units=3)
+    extra = r.Order("a", "o3", date(2026, 5, 3), r.Channel.AFN)
+    with Store.open(target) as store:
+        assert counts(store.import_records(ORDERS)) == (2, 0, 0)
+        assert counts(store.import_records(ORDERS)) == (0, 0, 2)  # a re-import
+        assert counts(store.import_records([ORDERS[0], changed, extra])) == (1, 1, 1)
+        # Only the file's own columns count: units are not among them.
+        only = frozenset({"order_id", "purchase_date"})
+        assert counts(store.import_records([ORDERS[0]], fields=only)) == (0, 0, 1)
+        listed = _report("2026-05-31", "2026-05-01", "2026-05-31", ("o1", "2026-05-03"))
+        assert counts(store.import_records(listed)) == (1, 0, 0)
+        assert counts(store.import_records(listed)) == (0, 0, 1)
 
 
 def test_newer_row_updates_only_the_columns_its_file_has(target):

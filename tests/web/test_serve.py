@@ -5,7 +5,6 @@ the server's next report shows the imported orders."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,8 +12,8 @@ from pathlib import Path
 
 import httpx
 from tests.demo_store import DEMO_ACCOUNT, DEMO_AS_OF, demo_db
+from tests.serving import free_port, wait_until_up
 
-STARTUP_SECONDS = 20
 # Three self-fulfilled orders purchased inside the MFN ODR window of 2026-11-20
 # (2026-09-08 .. 2026-11-06), with no defect: 11 of 1211 becomes 11 of 1214.
 NEW_ORDERS = """order_id,purchase_date,fulfillment_channel
@@ -24,27 +23,8 @@ web-e2e-3,2026-10-03T09:30:00Z,MFN
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def sellerhealth(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "sellerhealth.cli", "--db", str(db), *args]
-
-
-def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"the server exited:\n{log.read_text()}"
-        try:
-            if httpx.get(f"{base}/api/accounts", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"the server did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 def mfn_odr(base: str) -> tuple[int, int]:

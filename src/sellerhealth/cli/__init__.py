@@ -4,6 +4,7 @@ Each module registers its commands on the one Typer app in `common`.
 """
 
 from sellerhealth.cli import (
+    access,
     counters,
     data,
     forecasts,
@@ -16,8 +17,14 @@ from sellerhealth.cli import (
 )
 from sellerhealth.cli.common import app, main
 
+# isort: split
+# Registered after `states`, so that `appeal` keeps its place in `--help`.
+from sellerhealth.cli import appeals
+
 __all__ = [
+    "access",
     "app",
+    "appeals",
     "counters",
     "data",
     "forecasts",

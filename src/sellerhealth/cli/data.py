@@ -94,7 +94,11 @@ def import_command(
     with open_store(create=True) as store:
         outcomes = imports.import_files(store, files, options, kind, skip_bad_rows)
     for o in outcomes:
-        line = f"{o.path}: {o.kind}, {o.rows} rows, {o.summary.records} records stored"
+        s = o.summary
+        line = (
+            f"{o.path}: {o.kind}, {o.rows} rows, {s.records} records: {s.new} new, "
+            f"{s.updated} updated, {s.unchanged} unchanged"
+        )
         if o.summary.removed_feedback:
             line += f", {o.summary.removed_feedback} feedback marked removed"
         if o.outside_amazon:

@@ -1,4 +1,4 @@
-"""Account states: `status`, `timeline` and `appeal` (open, update, show)."""
+"""Account states: `status` and `timeline` (the appeals of a suspension are in `cli.appeals`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import csv
 import dataclasses
 import json
 import sys
-from datetime import date
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -20,26 +18,16 @@ from sellerhealth.cli.common import (
     account_of,
     app,
     choose_format,
-    err,
     open_store,
     option_day,
     out,
     today,
 )
-from sellerhealth.domain.appeals import Appeal, apply_appeal_update
 from sellerhealth.domain.states import AccountState
-from sellerhealth.errors import InputError, UsageError
 from sellerhealth.render import STATUS_STYLE, amazon_status_line, assessment_line, freshness_line
-from sellerhealth.service import kept_replay, states
+from sellerhealth.service import states
 from sellerhealth.service.freshness import freshness, status_document
-from sellerhealth.service.metrics import policy_for
 from sellerhealth.vocabulary import held
-
-appeal_app = typer.Typer(
-    help="Appeals of a suspension: the Plan of Action, its evidence, its deadlines.",
-    no_args_is_help=True,
-)
-app.add_typer(appeal_app, name="appeal")
 
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="UTC day to compute for (default today).")
@@ -113,7 +101,7 @@ def status(
         )
         out.print(_evidence_table(last.evidence))
     if view.deadlines is not None:
-        _print_deadlines(view.deadlines)
+        print_deadlines(view.deadlines)
 
 
 def _evidence_table(evidence: dict[str, Any]) -> Table:
@@ -205,160 +193,7 @@ def print_timeline(rows: list[dict[str, Any]], title: str) -> None:
 # --- appeals ---------------------------------------------------------------------------------
 
 
-@appeal_app.command("open")
-def appeal_open(
-    account: AccountOption = None,
-    appeal_id: Annotated[
-        str | None, typer.Option("--id", help="Appeal id (default: ACCOUNT-appeal-N).")
-    ] = None,
-    on: Annotated[str | None, typer.Option(help="Day it is opened (default today).")] = None,
-) -> None:
-    """Open an appeal (a draft Plan of Action) for the account's suspension."""
-    day = option_day(on, "--on") or today()
-    with open_store() as store:
-        account = account_of(store, account)
-        chosen = appeal_id or _next_appeal_id(store, account)
-        if store.appeal(chosen) is not None:
-            raise UsageError(
-                f"appeal {chosen} exists already: change it with `sellerhealth appeal update "
-                f"{chosen}`, or pass another --id"
-            )
-        appeal = Appeal(chosen, account, day)
-        store.save_appeal(appeal)
-        kept_replay.refresh(store, appeal.account)
-        view = _status_or_none(store, account, day)
-    out.print(f"opened appeal {chosen} for account {account} on {day}")
-    if view is not None and view.deadlines is not None:
-        _print_deadlines(view.deadlines)
-    elif view is not None:
-        err.print(
-            f"note: account {account} is {view.label} on {day}, not SUSPENDED: the appeal is "
-            "recorded, but its decision changes the state only of a suspended account"
-        )
-    out.print(
-        f"next: `sellerhealth appeal update {chosen} --root-cause ... --actions-taken ... "
-        "--prevention ... --evidence FILE`, then `--submit DAY`"
-    )
-
-
-def _next_appeal_id(store: Any, account: str) -> str:
-    n = len(store.appeals(account)) + 1
-    while store.appeal(f"{account}-appeal-{n}") is not None:
-        n += 1
-    return f"{account}-appeal-{n}"
-
-
-def _status_or_none(store: Any, account: str, day: date) -> states.StatusView | None:
-    """The state on `day` for the appeal commands (the stored history is left as it is), or
-    None when the account has no order yet."""
-    try:
-        return states.account_status(store, account, day, save=False)
-    except InputError:
-        return None
-
-
-@appeal_app.command("update")
-def appeal_update(
-    appeal_id: Annotated[str, typer.Argument(help="The appeal's id.")],
-    root_cause: Annotated[
-        str | None, typer.Option(help="Plan of Action: what caused the problem.")
-    ] = None,
-    actions_taken: Annotated[
-        str | None, typer.Option(help="Plan of Action: what was done to resolve it.")
-    ] = None,
-    prevention: Annotated[
-        str | None, typer.Option(help="Plan of Action: what stops it happening again.")
-    ] = None,
-    evidence: Annotated[
-        list[str] | None,
-        typer.Option(help="A document attached: a file (its path is kept) or a link; repeat."),
-    ] = None,
-    submit: Annotated[
-        str | None, typer.Option(help="Day the plan was sent to Amazon (needs all three parts).")
-    ] = None,
-    decide: Annotated[str | None, typer.Option(help="Day Amazon decided (with --outcome).")] = None,
-    outcome: Annotated[str | None, typer.Option(help="granted or denied (with --decide).")] = None,
-) -> None:
-    """Write the Plan of Action, attach evidence, record the submission and the decision."""
-    changes: dict[str, Any] = {
-        name: value
-        for name, value in (
-            ("root_cause", root_cause),
-            ("actions_taken", actions_taken),
-            ("prevention", prevention),
-        )
-        if value is not None
-    }
-    if submit is not None:
-        changes["submitted_on"] = option_day(submit, "--submit")
-    if (decide is None) != (outcome is None):
-        raise UsageError("--decide and --outcome go together: give both (the day and the result)")
-    if decide is not None:
-        changes["decided_on"] = option_day(decide, "--decide")
-        changes["outcome"] = (outcome or "").strip().lower()
-    with open_store() as store:
-        appeal = store.appeal(appeal_id)
-        if appeal is None:
-            raise UsageError(
-                f"no appeal {appeal_id}: open one with `sellerhealth appeal open --account A`"
-            )
-        if evidence:
-            changes["evidence"] = (*appeal.evidence, *(_evidence_item(e) for e in evidence))
-        if not changes:
-            raise UsageError("nothing to change: give a part of the plan, --evidence, --submit ...")
-        _, policy = policy_for(store, appeal.account, None)
-        updated = apply_appeal_update(appeal, policy=policy, **changes)
-        store.save_appeal(updated)
-        kept_replay.refresh(store, updated.account)
-    out.print(f"appeal {appeal_id}: {updated.status}")
-    _print_appeals([updated])
-
-
-def _evidence_item(value: str) -> str:
-    path = Path(value).expanduser()
-    return str(path.resolve()) if path.is_file() else value
-
-
-@appeal_app.command("show")
-def appeal_show(
-    account: AccountOption = None, as_of: AsOfOption = None, fmt: FormatOption = None
-) -> None:
-    """The account's appeals and the deadlines of its suspension (plan due, appeals left)."""
-    chosen = choose_format(fmt)
-    day = option_day(as_of, "--as-of") or today()
-    with open_store() as store:
-        account = account_of(store, account)
-        appeals = [a for a in store.appeals(account) if a.opened_on <= day]
-        view = _status_or_none(store, account, day)
-    if chosen == "json":
-        json_out(
-            {
-                "account": account,
-                "asOf": day.isoformat(),
-                "state": view.label if view is not None else None,
-                "since": view.since.isoformat() if view is not None else None,
-                "deadlines": states.json_ready(view.deadlines) if view is not None else None,
-                "appeals": [states.appeal_dict(a) for a in appeals],
-            }
-        )
-        return
-    if view is not None:
-        out.print(
-            Text.assemble(
-                f"Account {account} as of {day}: ", state_text(view.label), f" since {view.since}"
-            )
-        )
-        if view.deadlines is not None:
-            _print_deadlines(view.deadlines)
-        else:
-            out.print("Not suspended: no Plan of Action deadline runs.")
-    if appeals:
-        _print_appeals(appeals)
-    else:
-        out.print(f"No appeal for account {account}.")
-
-
-def _print_deadlines(d: dict[str, Any]) -> None:
+def print_deadlines(d: dict[str, Any]) -> None:
     if d["plan_submitted_on"] is not None:
         timing = "on time" if d["plan_on_time"] else "late"
         plan = f"plan sent on {d['plan_submitted_on']} ({timing}; due {d['plan_due']})"
@@ -378,28 +213,3 @@ def _print_deadlines(d: dict[str, Any]) -> None:
         markup=False,
         highlight=False,
     )
-
-
-def _print_appeals(appeals: list[Appeal]) -> None:
-    table = Table(title="Appeals", title_justify="left")
-    for name in ("Id", "Status", "Opened", "Submitted", "Decided", "Plan of Action", "Evidence"):
-        table.add_column(name, overflow="fold")
-    for a in appeals:
-        parts = "\n".join(
-            f"{label}: {getattr(a, name) or '(missing)'}"
-            for name, label in (
-                ("root_cause", "root cause"),
-                ("actions_taken", "actions taken"),
-                ("prevention", "prevention"),
-            )
-        )
-        table.add_row(
-            a.appeal_id,
-            a.status,
-            str(a.opened_on),
-            str(a.submitted_on or "-"),
-            str(a.decided_on or "-"),
-            parts,
-            "\n".join(a.evidence) or "-",
-        )
-    out.print(table)

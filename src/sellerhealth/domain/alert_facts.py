@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from sellerhealth.domain.forecast import BreachWarning
-from sellerhealth.domain.radar import RiskFlag
+from sellerhealth.domain.radar_flags import RiskFlag
 
 
 @dataclass(frozen=True, slots=True)

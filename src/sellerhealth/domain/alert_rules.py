@@ -24,57 +24,30 @@ So a metric whose headroom shrinks from 3 to 2 alerts again; one that stays at 2
 Every rule has `name` (default: its type; part of the cause key, so two rules of one type are
 independent), `severity` (`info`, `warning`, `critical`) and `accounts` (default: all).
 
-The config file also holds `[watch]` (interval, digest, retries, accounts) and `[[channels]]`
-(read by `connectors.notify.channels_from_config`). `parse_alert_config` reports every problem
-of the rules and `[watch]` at once.
+The rules of the account as a whole are in `alert_account_rules`; the config file that names
+them (`[[rules]]`, `[watch]`, `[[channels]]`) is read by `alert_config`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar
 
 from sellerhealth.domain.alert_facts import (
-    AmazonStatusFact,
     Facts,
     FeedbackFact,
     HeadroomFact,
-    StateChangeFact,
-    StateFact,
 )
-from sellerhealth.domain.alerts import SEVERITIES, Alert, make_cause_key, severity_rank
-from sellerhealth.domain.radar import RiskKind
+from sellerhealth.domain.alerts import Alert, make_cause_key, severity_rank
 from sellerhealth.vocabulary import pct, plural
 
 VERDICTS = ("removable", "strike_through", "neither")
 DEADLINES = ("request_by", "act_by")
 CHANNELS = ("afn", "mfn")
 STATES = ("HEALTHY", "UNDER_REVIEW", "SUSPENDED", "DEACTIVATED")
-__all__ = [  # the facts are re-exported: rules and facts are used together
-    "RULE_TYPES",
-    "AlertConfig",
-    "AlertConfigError",
-    "AmazonStatusFact",
-    "AmazonStatusRule",
-    "AtRiskShipmentRule",
-    "Facts",
-    "FeedbackFact",
-    "ForecastBreachRule",
-    "HeadroomFact",
-    "HeadroomRule",
-    "NewNegativeFeedbackRule",
-    "Rule",
-    "StateChangeFact",
-    "StateChangeRule",
-    "StateFact",
-    "TriageDeadlineRule",
-    "evaluate",
-    "parse_alert_config",
-]
 
 
 # --- the rules ---------------------------------------------------------------------------------
@@ -121,7 +94,7 @@ class NewNegativeFeedbackRule(Rule):
     lookback_days: int = 7
 
     def check(self) -> list[str]:
-        return _at_least("lookback_days", self.lookback_days, 1) + _between(
+        return at_least("lookback_days", self.lookback_days, 1) + between(
             "max_rating", self.max_rating, 1, 5
         )
 
@@ -153,9 +126,9 @@ class TriageDeadlineRule(Rule):
 
     def check(self) -> list[str]:
         return (
-            _at_least("within_days", self.within_days, 0)
-            + _choice("deadline", self.deadline, DEADLINES)
-            + _choices("verdicts", self.verdicts, VERDICTS)
+            at_least("within_days", self.within_days, 0)
+            + one_of("deadline", self.deadline, DEADLINES)
+            + each_one_of("verdicts", self.verdicts, VERDICTS)
         )
 
     def alerts(self, facts: Facts) -> list[Alert]:
@@ -191,7 +164,7 @@ class HeadroomRule(Rule):
     metrics: tuple[str, ...] = ()  # metric names or metric.scope; empty: every metric
 
     def check(self) -> list[str]:
-        return _at_least("at_most", self.at_most, 0)
+        return at_least("at_most", self.at_most, 0)
 
     def wanted(self, h: HeadroomFact) -> bool:
         return not self.metrics or h.metric in self.metrics or h.name in self.metrics
@@ -231,10 +204,10 @@ class ForecastBreachRule(Rule):
     within_days: int = 0  # 0: any day of the forecast
 
     def check(self) -> list[str]:
-        problems = _choices("channels", self.channels, CHANNELS)
+        problems = each_one_of("channels", self.channels, CHANNELS)
         if not 0 <= self.min_probability <= 1:
             problems.append("min_probability: must be between 0 and 1")
-        return problems + _at_least("within_days", self.within_days, 0)
+        return problems + at_least("within_days", self.within_days, 0)
 
     def alerts(self, facts: Facts) -> list[Alert]:
         out = []
@@ -267,123 +240,6 @@ class ForecastBreachRule(Rule):
         return out
 
 
-@dataclass(frozen=True, kw_only=True)
-class StateChangeRule(Rule):
-    TYPE: ClassVar[str] = "state_change"
-    severity: str = "critical"
-    lookback_days: int = 7
-    to_states: tuple[str, ...] = ()  # empty: any state
-
-    def check(self) -> list[str]:
-        return _at_least("lookback_days", self.lookback_days, 1) + _choices(
-            "to_states", self.to_states, STATES
-        )
-
-    def alerts(self, facts: Facts) -> list[Alert]:
-        change = facts.state.last_change if facts.state else None
-        if change is None:
-            return []
-        first = facts.as_of - timedelta(days=self.lookback_days - 1)
-        if not first <= change.day <= facts.as_of:
-            return []
-        if self.to_states and _state_name(change.to_state) not in self.to_states:
-            return []
-        title = f"Account state changed: {change.from_state} -> {change.to_state} on {change.day}"
-        body = f"Rule {change.rule!r} fired." if change.rule else "The account changed state."
-        evidence = {
-            "day": change.day.isoformat(),
-            "from_state": change.from_state,
-            "to_state": change.to_state,
-            "rule": change.rule,
-            "evidence": change.evidence,
-        }
-        parts = (change.day, change.from_state, change.to_state)
-        return [self.alert(facts, parts, title, body, evidence)]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AmazonStatusRule(Rule):
-    TYPE: ClassVar[str] = "amazon_status"
-
-    def alerts(self, facts: Facts) -> list[Alert]:
-        s = facts.amazon_status
-        if s is None or not s.differs:
-            return []
-        when = f" (report of {s.report_date})" if s.report_date else ""
-        title = f"Amazon's status {s.amazon} differs from the computed {s.computed}{when}"
-        body = (
-            "Amazon's own account status and the one computed from your data disagree: compare "
-            "the imported performance report with `sellerhealth reconcile`."
-        )
-        evidence = {
-            "amazon": s.amazon,
-            "computed": s.computed,
-            "report_date": s.report_date.isoformat() if s.report_date else None,
-        }
-        return [
-            self.alert(facts, (s.report_date or "", s.amazon, s.computed), title, body, evidence)
-        ]
-
-
-@dataclass(frozen=True, kw_only=True)
-class AtRiskShipmentRule(Rule):
-    TYPE: ClassVar[str] = "at_risk_shipment"
-    min_priority: float
-    kinds: tuple[str, ...] = ()  # empty: every kind of flag
-
-    def check(self) -> list[str]:
-        problems = _choices("kinds", self.kinds, tuple(k.value for k in RiskKind))
-        if self.min_priority < 0:
-            problems.append("min_priority: must be 0 or more")
-        return problems
-
-    def alerts(self, facts: Facts) -> list[Alert]:
-        out = []
-        for f in facts.risks:
-            if f.priority < self.min_priority or (self.kinds and f.kind.value not in self.kinds):
-                continue
-            hours = (
-                f"{f.hours_left:.0f} h left"
-                if f.hours_left >= 0
-                else f"{-f.hours_left:.0f} h overdue"
-            )
-            title = (
-                f"At-risk shipment {f.order_id}: {f.kind.value.replace('_', ' ')} "
-                f"({hours}, priority {f.priority:.2f})"
-            )
-            impact = ", ".join(f"{m} {v:+.3%}" for m, v in f.impact.items())
-            body = f"{f.action}\nThreatens: {impact}\n\nDraft to the buyer:\n{f.buyer_message}"
-            evidence = {
-                "order_id": f.order_id,
-                "kind": f.kind.value,
-                "priority": f.priority,
-                "hours_left": f.hours_left,
-                "deadline": f.deadline.isoformat(),
-                "deadline_reason": f.deadline_reason,
-                "impact": dict(f.impact),
-                "tracking_id": f.tracking_id,
-                "carrier": f.carrier,
-                "flag": f.evidence,
-            }
-            parts = (f.order_id, f.tracking_id or "-", f.kind.value)
-            out.append(self.alert(facts, parts, title, body, evidence))
-        return out
-
-
-RULE_TYPES: dict[str, type[Rule]] = {
-    cls.TYPE: cls
-    for cls in (
-        NewNegativeFeedbackRule,
-        TriageDeadlineRule,
-        HeadroomRule,
-        ForecastBreachRule,
-        StateChangeRule,
-        AmazonStatusRule,
-        AtRiskShipmentRule,
-    )
-}
-
-
 def evaluate(rules: Iterable[Rule], facts: Facts) -> list[Alert]:
     """Every alert the rules raise on the facts of one account, most severe first, each cause
     once (the first rule to find it wins)."""
@@ -395,152 +251,20 @@ def evaluate(rules: Iterable[Rule], facts: Facts) -> list[Alert]:
     return sorted(found.values(), key=lambda a: -severity_rank(a.severity))
 
 
-# --- the config file ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AlertConfig:
-    """The parsed `[[rules]]` and `[watch]` of an alerts config (channels are read apart)."""
-
-    rules: tuple[Rule, ...]
-    interval: float = 3600.0  # seconds between runs of `watch`
-    digest: bool = False  # one message per day and channel instead of one per alert
-    attempts: int = 4  # delivery attempts per alert and channel in one run
-    backoff: float = 2.0  # seconds before the first retry, doubled for each next one
-    accounts: tuple[str, ...] = ()  # default: every account in the store
-    deadline: float = 60.0  # seconds every delivery of one run may take together
-
-
-class AlertConfigError(ValueError):
-    """The alerts config has problems; every one is listed."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-WATCH_KEYS = {
-    "interval": float,
-    "digest": bool,
-    "attempts": int,
-    "backoff": float,
-    "deadline": float,
-}
-TOP_KEYS = ("watch", "rules", "channels")
-
-
-def parse_alert_config(raw: Mapping[str, Any]) -> AlertConfig:
-    """Read a parsed TOML document; raise AlertConfigError listing every problem."""
-    problems = [
-        f"unknown table {key!r} (known: {', '.join(TOP_KEYS)})"
-        for key in raw
-        if key not in TOP_KEYS
-    ]
-    watch = raw.get("watch", {})
-    settings: dict[str, Any] = {}
-    if not isinstance(watch, Mapping):
-        problems.append("watch: must be a table ([watch])")
-        watch = {}
-    for key, value in watch.items():
-        if key == "accounts":
-            settings[key] = _value(f"watch.{key}", value, tuple[str, ...], problems)
-        elif key in WATCH_KEYS:
-            settings[key] = _value(f"watch.{key}", value, WATCH_KEYS[key], problems)
-        else:
-            known = ", ".join([*WATCH_KEYS, "accounts"])
-            problems.append(f"watch: unknown key {key!r} (known: {known})")
-    if settings.get("attempts") is not None and settings["attempts"] < 1:
-        problems.append("watch.attempts: must be 1 or more")
-    for key in ("interval", "backoff", "deadline"):
-        if settings.get(key) is not None and settings[key] < 0:
-            problems.append(f"watch.{key}: must be 0 or more seconds")
-    entries = raw.get("rules", [])
-    if not isinstance(entries, list):
-        problems.append("rules: must be an array of tables ([[rules]])")
-        entries = []
-    rules = [_rule(i, table, problems) for i, table in enumerate(entries)]
-    names = [rule.name for rule in rules if rule is not None]
-    problems += [
-        f"rules: the name {name!r} is used twice; names must differ"
-        for name in sorted({n for n in names if names.count(n) > 1})
-    ]
-    if problems:
-        raise AlertConfigError(problems)
-    return AlertConfig(
-        rules=tuple(rule for rule in rules if rule is not None),
-        **{k: v for k, v in settings.items() if v is not None},
-    )
-
-
-def _rule(index: int, table: Any, problems: list[str]) -> Rule | None:
-    where = f"rules[{index}]"
-    if not isinstance(table, Mapping):
-        problems.append(f"{where}: must be a table")
-        return None
-    kind = table.get("type")
-    if kind not in RULE_TYPES:
-        problems.append(f"{where}: type must be one of {', '.join(RULE_TYPES)}, not {kind!r}")
-        return None
-    cls = RULE_TYPES[kind]
-    where = f"{where} ({kind})"
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    values: dict[str, Any] = {}
-    before = len(problems)
-    for key, value in table.items():
-        if key == "type":
-            continue
-        if key not in known:
-            problems.append(f"{where}: unknown key {key!r} (known: type, {', '.join(known)})")
-            continue
-        values[key] = _value(f"{where}.{key}", value, hints[key], problems)
-    for name, f in known.items():
-        required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        if required and name not in table:
-            problems.append(f"{where}: missing key {name!r}")
-    if len(problems) > before:
-        return None
-    values.setdefault("name", kind)
-    rule = cls(**values)
-    own = _choice("severity", rule.severity, SEVERITIES)
-    if not rule.name:
-        own.append("name: must not be empty")
-    problems += [f"{where}.{p}" for p in own + rule.check()]
-    return rule
-
-
-_TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
-
-
-def _value(where: str, value: Any, kind: Any, problems: list[str]) -> Any:
-    """`value` as `kind` (str, int, float, bool or tuple[str, ...]), else a problem and None."""
-    if kind == tuple[str, ...]:
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        problems.append(f"{where}: must be a list of strings")
-        return None
-    if kind is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        problems.append(f"{where}: must be {_TYPE_NAMES[kind]}, not {value!r}")
-        return None
-    return value
-
-
-def _at_least(key: str, value: int, low: int) -> list[str]:
+def at_least(key: str, value: int, low: int) -> list[str]:
     return [f"{key}: must be {low} or more"] if value < low else []
 
 
-def _between(key: str, value: int, low: int, high: int) -> list[str]:
+def between(key: str, value: int, low: int, high: int) -> list[str]:
     return [] if low <= value <= high else [f"{key}: must be between {low} and {high}"]
 
 
-def _choice(key: str, value: str, allowed: Iterable[str]) -> list[str]:
+def one_of(key: str, value: str, allowed: Iterable[str]) -> list[str]:
     allowed = tuple(allowed)
     return [] if value in allowed else [f"{key}: {value!r} is not one of {', '.join(allowed)}"]
 
 
-def _choices(key: str, values: Iterable[str], allowed: Iterable[str]) -> list[str]:
+def each_one_of(key: str, values: Iterable[str], allowed: Iterable[str]) -> list[str]:
     allowed = tuple(allowed)
     return [
         f"{key}: {value!r} is not one of {', '.join(allowed)}"
@@ -554,7 +278,7 @@ def _in_days(days: int) -> str:
     return "today" if days == 0 else f"in {plural(days, 'day')}"
 
 
-def _state_name(label: str) -> str:
+def state_name(label: str) -> str:
     """The state of a label: `UNDER_REVIEW (risk)` -> `UNDER_REVIEW`."""
     return label.split(" ", 1)[0]
 

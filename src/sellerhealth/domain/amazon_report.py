@@ -110,10 +110,10 @@ def report_day(value: Any) -> date | None:
         return None
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # 9999-12-31T23:59:59-12:00 is in year 10000 in UTC
         return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC)
     return moment.date()
 
 

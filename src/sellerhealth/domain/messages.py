@@ -27,6 +27,12 @@ BUYER_FIELDS = frozenset({"order_id"})
 BUYER_SITUATIONS = ("product", "fulfilled_by_amazon", "delivery", "seller", "general")
 
 
+# A template is checked with this id in place of the order's own.
+SAMPLE_ORDER_ID = "111-0000000-0000000"
+# What a message names in place of an order id that would break the messaging rules.
+WITHHELD_ORDER_ID = "(the order this message is sent from)"
+
+
 @dataclass(frozen=True)
 class MessageTemplates:
     removal: Mapping[str, str]  # ground -> request text
@@ -39,7 +45,7 @@ def templates_from_dict(raw: Mapping[str, Any]) -> MessageTemplates:
     removal = _texts(raw, "removal", [g.value for g in Ground], REMOVAL_FIELDS, problems)
     buyer = _texts(raw, "buyer", list(BUYER_SITUATIONS), BUYER_FIELDS, problems)
     for situation, text in buyer.items():
-        for problem in check_buyer_message(text.format(order_id="111-0000000-0000000")):
+        for problem in check_buyer_message(text.format(order_id=SAMPLE_ORDER_ID)):
             problems.append(f"buyer.{situation}: {problem}")
     if problems:
         raise ValueError("\n".join(problems))
@@ -125,13 +131,27 @@ def draft_buyer_message(
     """
     del comment
     situation = buyer_situation(classification)
-    text = templates.buyer[situation].format(order_id=order_id)
-    problems = check_buyer_message(text)
+    template = templates.buyer[situation]
+    problems = check_buyer_message(template.format(order_id=SAMPLE_ORDER_ID))
     if problems:
         raise ValueError(
             f"buyer template {situation!r} breaks Buyer-Seller Messaging rules: "
             + "; ".join(problems)
         )
+    return fill_order_id(template, order_id)
+
+
+def fill_order_id(template: str, order_id: str, **fields: str) -> str:
+    """`template` filled in, naming the order by its id unless the id breaks the messaging rules.
+
+    An id can read as contact details (a buyer's e-mail typed into the order id column); when
+    the template is within the rules with a plain id but not with this one, the id is withheld.
+    """
+    text = template.format(order_id=order_id, **fields)
+    if check_buyer_message(text) and not check_buyer_message(
+        template.format(order_id=SAMPLE_ORDER_ID, **fields)
+    ):
+        return template.format(order_id=WITHHELD_ORDER_ID, **fields)
     return text
 
 

@@ -32,7 +32,8 @@ class DateFormat:
         if _ISO.fullmatch(text):  # 2017-01-13 is the same day in every marketplace
             return date.fromisoformat(text)
         parts = text.split(self.separator)
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        # isdecimal, not isdigit: a superscript 2 is a digit that int() cannot read.
+        if len(parts) != 3 or not all(p.isdecimal() and len(p) <= 4 for p in parts):
             raise ValueError(f"{raw!r} is not a date written {self.name}")
         values = dict(zip(self.order, (int(p) for p in parts), strict=True))
         year_text = parts[self.order.index("Y")]

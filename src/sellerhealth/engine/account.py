@@ -7,7 +7,10 @@ marketplace `*` and are shown in every marketplace's block.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sellerhealth.domain.policy import Policy
+from sellerhealth.engine.intervals import Days, pid
 
 ACCOUNT_WIDE = "*"
 
@@ -34,11 +37,11 @@ def contact_response_sql(policy: Policy) -> str:
             FROM m
         )
         SELECT account, '{ACCOUNT_WIDE}' AS marketplace_id, '' AS scope,
-               'contactResponse' AS metric, 'messages' AS part, count(*) AS weight,
+               {pid("contactResponse", "messages")} AS pid, count(*) AS weight,
                greatest(r, due) AS d_from, r + {last} AS d_to
         FROM j GROUP BY ALL
         UNION ALL
-        SELECT account, '{ACCOUNT_WIDE}', '', 'contactResponse', 'onTime', count(*),
+        SELECT account, '{ACCOUNT_WIDE}', '', {pid("contactResponse", "onTime")}, count(*),
                greatest(r, due), r + {last}
         FROM j WHERE on_time GROUP BY ALL"""
 
@@ -61,37 +64,42 @@ def compliance_sql(policy: Policy) -> str:
     window_days = policy.policy_compliance.window_days
     return f"""
         SELECT account, '{ACCOUNT_WIDE}' AS marketplace_id, category AS scope,
-               'policyCompliance' AS metric, 'violations' AS part, count(*) AS weight,
+               {pid("policyCompliance", "violations")} AS pid, count(*) AS weight,
                a AS d_from, b AS d_to
         FROM ({_open_violations(window_days)}) GROUP BY ALL
         UNION ALL
-        SELECT account, '{ACCOUNT_WIDE}', category, 'policyCompliance', 'dated', count(*),
+        SELECT account, '{ACCOUNT_WIDE}', category, {pid("policyCompliance", "dated")}, count(*),
                CAST(date AS DATE), CAST(date AS DATE) + {window_days - 1}
         FROM violations GROUP BY ALL"""
 
 
-def ahr_sql(policy: Policy) -> str:
-    """AHR's parts: orders in its window (per marketplace), violation points and criticals."""
+def ahr_sql(policy: Policy, days: Days | None = None) -> str:
+    """AHR's parts: orders in its window (per marketplace), violation points and criticals;
+    the orders of the window of one of `days` only, when given."""
     rules = policy.ahr
+    in_window = (
+        ""
+        if days is None
+        else f"WHERE CAST(purchase_date AS DATE) >= DATE "
+        f"'{days.first - timedelta(days=rules.window_days - 1)}'"
+        f" AND CAST(purchase_date AS DATE) <= DATE '{days.last}'"
+    )
     points = (
         f"CASE severity WHEN 'low' THEN {rules.points_low} WHEN 'medium' THEN {rules.points_medium}"
         f" WHEN 'high' THEN {rules.points_high} ELSE 0 END"
     )
     return f"""
-        SELECT account, marketplace_id, '' AS scope, 'ahr' AS metric, 'orders' AS part,
+        SELECT account, marketplace_id, '' AS scope, {pid("ahr", "orders")} AS pid,
                count(*) AS weight, CAST(purchase_date AS DATE) AS d_from,
                CAST(purchase_date AS DATE) + {rules.window_days - 1} AS d_to
-        FROM orders GROUP BY ALL
+        FROM orders {in_window} GROUP BY ALL
         UNION ALL
-        SELECT account, '{ACCOUNT_WIDE}', '', 'ahr', 'violationPoints', sum({points}), a, b
+        SELECT account, '{ACCOUNT_WIDE}', '', {pid("ahr", "violationPoints")}, sum({points}), a, b
         FROM ({_open_violations(rules.window_days)}) WHERE severity <> 'critical' GROUP BY ALL
         UNION ALL
-        SELECT account, '{ACCOUNT_WIDE}', '', 'ahr', 'critical', count(*), a, b
+        SELECT account, '{ACCOUNT_WIDE}', '', {pid("ahr", "critical")}, count(*), a, b
         FROM ({_open_violations(rules.window_days)}) WHERE severity = 'critical' GROUP BY ALL"""
 
 
-def account_intervals_sql(policy: Policy) -> str:
-    return " UNION ALL ".join(
-        f"SELECT * FROM ({sql})"
-        for sql in (contact_response_sql(policy), compliance_sql(policy), ahr_sql(policy))
-    )
+def account_intervals_sql(policy: Policy, days: Days | None = None) -> list[str]:
+    return [contact_response_sql(policy), compliance_sql(policy), ahr_sql(policy, days)]

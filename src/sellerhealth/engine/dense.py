@@ -89,6 +89,11 @@ class Series:
     __hash__ = None  # type: ignore[assignment]  # mutable array inside: not a dict key
 
 
+def from_running(first: int, values: np.ndarray) -> Series | None:
+    """The series of a key's values on the days from `first` on (None when all are 0)."""
+    return _trimmed(first, values)
+
+
 def from_deltas(days: np.ndarray, deltas: np.ndarray) -> Series | None:
     """The series of a key's deltas (None when they sum to 0 on every day)."""
     low, high = int(days.min()), int(days.max())
@@ -151,12 +156,14 @@ def series_of(counters: pa.Table) -> dict[Key, Series]:
     return out
 
 
-def apply(kept: Mapping[Key, Series], counters: pa.Table) -> tuple[dict[Key, Series], list[Key]]:
-    """The series that `counters` change (the new ones and the changed ones) and the keys whose
-    series become all zero."""
+def apply(
+    kept: Mapping[Key, Series], changes: Iterable[tuple[Key, np.ndarray, np.ndarray]]
+) -> tuple[dict[Key, Series], list[Key]]:
+    """The series that `changes` (each key's day numbers and deltas) change (the new ones and
+    the changed ones) and the keys whose series become all zero."""
     changed: dict[Key, Series] = {}
     emptied: list[Key] = []
-    for key, (days, deltas) in grouped_deltas(counters).items():
+    for key, days, deltas in changes:
         old = kept.get(key)
         new = from_deltas(days, deltas) if old is None else old.plus(days, deltas)
         if new is None:

@@ -28,6 +28,7 @@ from sellerhealth.domain import records as r
 from sellerhealth.domain.policy import Policy
 from sellerhealth.engine import dense
 from sellerhealth.engine.change import counted_change
+from sellerhealth.engine.count import Counted
 from sellerhealth.policy_files import load_policy, policy_digest
 from sellerhealth.store import counters as c
 from sellerhealth.store.tables import FEEDBACK
@@ -86,7 +87,7 @@ def kept_series(store: Store, account: str) -> dict[dense.Key, dense.Series] | N
 def counted_series(store: Store, account: str, policy: Policy) -> dict[dense.Key, dense.Series]:
     """The account's series counted now from all its records (the full engine)."""
     tables = {spec.name: store.arrow(spec, account) for spec in c.ENGINE_TABLES}
-    return dense.series_of(counted_change(policy, tables, {}, c.ENGINE_SCHEMAS))
+    return counted_change(policy, tables, {}, c.ENGINE_SCHEMAS).series()
 
 
 def recount(store: Store, account: str) -> None:
@@ -148,8 +149,8 @@ class Upkeep:
             policy = load_policy(self.identities[account].policy)
             after = self._rows(account)
             change = counted_change(policy, after, self.before[account], c.ENGINE_SCHEMAS)
-            mine = change.filter(pc.equal(change.column("account"), account))
-            changed, emptied = dense.apply(c.read_series(backend, account), mine)
+            mine = change.only(account)
+            changed, emptied = dense.apply(c.read_series(backend, account), mine.changes())
             c.write_series(backend, account, changed, emptied)
             if changed or emptied:
                 c.bump_version(backend, account)
@@ -165,10 +166,10 @@ class Upkeep:
         }
 
 
-def _first_changed_day(change: pa.Table, *copies: Tables) -> date | None:
+def _first_changed_day(change: Counted, *copies: Tables) -> date | None:
     """The first day of the counters' change, or of a touched feedback in either copy of the
     rows (positive feedback moves no counter, yet it moves the states' feedback share)."""
-    days = [pc.min(change.column("day")).as_py()]
+    days = [change.first_day()]
     for rows in copies:
         first = pc.min(rows[FEEDBACK.name].column("feedback_date")).as_py()
         days.append(date.fromisoformat(first) if first else None)

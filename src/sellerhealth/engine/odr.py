@@ -9,13 +9,14 @@ of its defects is active on D and D is one of the 60 days whose window holds its
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sellerhealth.domain.defects import counted_claim_statuses
 from sellerhealth.domain.metrics import OdrMetric
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import Channel
 from sellerhealth.domain.windows import Window
+from sellerhealth.engine.intervals import Days, pid
 
 # SQL twin of domain.records.is_cancelled_status.
 CANCELLED_SQL = "coalesce(starts_with(lower(trim(order_status)), 'cancel'), FALSE)"
@@ -80,13 +81,21 @@ def _merge(source: str, keys: str) -> str:
         ) GROUP BY {keys}, island"""
 
 
-def odr_intervals_sql(policy: Policy) -> str:
-    """ODR intervals, scope = channel: parts `orders`, `defective` and one per component.
+def odr_intervals_sql(policy: Policy, days: Days | None = None) -> list[str]:
+    """ODR intervals, scope = channel: parts `orders`, `defective` and one per component; of
+    the orders that can count on one of `days` (in the window of one of them) when given.
 
     Orders are counted per purchase day first, so the interval rows grow with accounts x days,
     not with orders; only defective orders are handled one by one.
     """
     lag, last_offset = policy.odr.lag_days, policy.odr.lag_days + policy.odr.window_days - 1
+    wanted = [] if policy.odr.count_cancelled_orders else [f"NOT {CANCELLED_SQL}"]
+    if days is not None:
+        purchased = "CAST(purchase_date AS DATE)"
+        wanted += [
+            f"{purchased} >= DATE '{days.first - timedelta(days=last_offset)}'",
+            f"{purchased} <= DATE '{days.last - timedelta(days=lag)}'",
+        ]
     claim_ok = _sql_list(counted_claim_statuses(policy))
     protected = (
         f"(c.buy_shipping_protected = 1 AND {_delivery_reason_sql(policy)})"
@@ -95,43 +104,46 @@ def odr_intervals_sql(policy: Policy) -> str:
     )
     chargeback_ok = "TRUE" if policy.chargebacks.count_won else "s.status <> 'seller_won'"
     defects = f"""
-        SELECT account, order_id, 'negativeFeedback' AS component, CAST(feedback_date AS DATE) AS a,
+        SELECT account, order_id, {pid("odr", "negativeFeedback")} AS component,
+               CAST(feedback_date AS DATE) AS a,
                least(CAST(removed_date AS DATE), CAST(struck_through_date AS DATE)) - 1 AS b
         FROM feedback WHERE rating <= {policy.feedback.negative_max_rating}
         UNION ALL
-        SELECT s.account, s.order_id, 'claims', s.e, s.b
+        SELECT s.account, s.order_id, {pid("odr", "claims")}, s.e, s.b
         FROM ({_status_segments("claims", "claim_statuses", "claim_date")}) s
         JOIN claims c ON c.account = s.account AND c.order_id = s.order_id
              AND CAST(c.claim_date AS DATE) = s.claim_date
         WHERE s.status IN {claim_ok} AND NOT {protected}
         UNION ALL
-        SELECT s.account, s.order_id, 'chargebacks', s.e, s.b
+        SELECT s.account, s.order_id, {pid("odr", "chargebacks")}, s.e, s.b
         FROM ({_status_segments("chargebacks", "chargeback_statuses", "chargeback_date")}) s
         JOIN chargebacks c ON c.account = s.account AND c.order_id = s.order_id
              AND CAST(c.chargeback_date AS DATE) = s.chargeback_date
         WHERE c.reason IN {_sql_list(policy.chargebacks.counted_reasons)} AND {chargeback_ok}
     """
     end = f"o.p + {last_offset}"
-    clip = f"greatest(x.a, o.p + {lag}), least(coalesce(x.b, {end}), {end})"
-    return f"""
-        WITH o AS (
-            SELECT account, marketplace_id, fulfillment_channel AS scope, order_id,
-                   CAST(purchase_date AS DATE) AS p
-            FROM orders {"" if policy.odr.count_cancelled_orders else f"WHERE NOT {CANCELLED_SQL}"}
-        ),
+    clip = f"greatest(x.a, o.p + {lag}) AS d_from, least(coalesce(x.b, {end}), {end}) AS d_to"
+    orders = f"""
+        SELECT account, marketplace_id, fulfillment_channel AS scope, order_id,
+               CAST(purchase_date AS DATE) AS p
+        FROM orders {"WHERE " + " AND ".join(wanted) if wanted else ""}"""
+    with_defects = f"""
+        WITH o AS ({orders}),
         d AS (SELECT * FROM ({defects}) WHERE b IS NULL OR b >= a),
         by_component AS ({_merge("SELECT * FROM d", "account, order_id, component")}),
         any_defect AS ({_merge("SELECT account, order_id, a, b FROM d", "account, order_id")})
-        SELECT account, marketplace_id, scope, 'odr' AS metric, 'orders' AS part,
-               count(*) AS weight, p + {lag} AS d_from, p + {last_offset} AS d_to
-        FROM o GROUP BY account, marketplace_id, scope, p
-        UNION ALL
-        SELECT o.account, o.marketplace_id, o.scope, 'odr', x.component, 1, {clip}
+        SELECT o.account, o.marketplace_id, o.scope, x.component AS pid, 1 AS weight,
+               {clip}
         FROM o JOIN by_component x USING (account, order_id)
         UNION ALL
-        SELECT o.account, o.marketplace_id, o.scope, 'odr', 'defective', 1, {clip}
-        FROM o JOIN any_defect x USING (account, order_id)
-    """
+        SELECT o.account, o.marketplace_id, o.scope, {pid("odr", "defective")}, 1, {clip}
+        FROM o JOIN any_defect x USING (account, order_id)"""
+    return [
+        f"""SELECT account, marketplace_id, scope, {pid("odr", "orders")} AS pid,
+               count(*) AS weight, p + {lag} AS d_from, p + {last_offset} AS d_to
+        FROM ({orders}) GROUP BY account, marketplace_id, scope, p""",
+        with_defects,
+    ]
 
 
 def odr_metric(

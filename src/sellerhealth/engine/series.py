@@ -1,14 +1,13 @@
 """Every metric, for every account, marketplace and day of a range, in one columnar pass.
 
 The interval queries of `engine.odr`, `engine.shipping` and `engine.account` are summed into
-counters and read back as daily values; this module turns those values into the domain's
-metric results (the same objects the plain rules return), one `MarketplaceHealth` per
+counters (`engine.count`) and read back as daily values; this module turns those values into
+the domain's metric results (the same objects the plain rules return), one `MarketplaceHealth` per
 (account, marketplace, day).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -22,59 +21,13 @@ from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.records import DEFAULT_MARKETPLACE, Channel
 from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.domain.windows import Window
-from sellerhealth.engine.account import ACCOUNT_WIDE, account_intervals_sql
-from sellerhealth.engine.dense import Values
-from sellerhealth.engine.intervals import counters_sql, values_sql
-from sellerhealth.engine.odr import odr_intervals_sql, odr_metric
-from sellerhealth.engine.shipping import shipping_intervals_sql
-from sellerhealth.store.counters import ENGINE_TABLES
+from sellerhealth.engine.account import ACCOUNT_WIDE
+from sellerhealth.engine.count import count
+from sellerhealth.engine.dense import Values, values_between
+from sellerhealth.engine.intervals import Days
+from sellerhealth.engine.odr import odr_metric
 
 Parts = dict[str, int]
-
-
-def all_intervals_sql(policy: Policy) -> str:
-    return " UNION ALL ".join(
-        f"SELECT * FROM ({sql})"
-        for sql in (
-            odr_intervals_sql(policy),
-            shipping_intervals_sql(policy),
-            account_intervals_sql(policy),
-        )
-    )
-
-
-def all_counters_sql(policy: Policy) -> str:
-    return counters_sql(all_intervals_sql(policy))
-
-
-def build_counters(
-    con: duckdb.DuckDBPyConnection, policy: Policy, table: str = "counters", parts: int = 1
-) -> None:
-    """Every metric's counters into `table`, computed for one slice of the accounts at a time.
-
-    Accounts never share a counter, so slicing them by a hash of their name is exact; each
-    slice's joins and aggregations hold only its share of the data, which keeps memory bounded
-    however many accounts there are (at the price of reading the tables once per slice).
-    """
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS {all_counters_sql(policy)} LIMIT 0")
-    for part in range(parts):
-        shadows = ", ".join(
-            f"{spec.name} AS (SELECT * FROM main.{spec.name} "
-            f"WHERE hash(account) % {parts} = {part})"
-            for spec in ENGINE_TABLES
-        )
-        con.execute(
-            f"INSERT INTO {table} WITH {shadows} SELECT * FROM ({all_counters_sql(policy)})"
-        )
-
-
-def read_values(con: duckdb.DuckDBPyConnection, counters: str, first: date, last: date) -> Values:
-    values: Values = defaultdict(lambda: defaultdict(dict))
-    for account, market, scope, metric, part, day, value in con.sql(
-        values_sql(counters, first, last)
-    ).fetchall():
-        values[(account, market, scope, metric)][day][part] = value
-    return values
 
 
 def health_series(
@@ -83,15 +36,12 @@ def health_series(
     last: date,
     policy: Policy,
     business_accounts: frozenset[str] = frozenset(),
-    counters: str | None = None,
     accounts: Iterable[str] | None = None,
 ) -> dict[tuple[str, str, date], MarketplaceHealth]:
-    """Every metric for each (account, marketplace, day) in first..last.
-
-    `counters` names a maintained counter table (the incremental path); without it the
-    counters are computed from the tables registered on `con`.
-    """
-    values = read_values(con, counters or all_counters_sql(policy), first, last)
+    """Every metric for each (account, marketplace, day) in first..last, counted from the
+    tables registered on `con` (those days only)."""
+    counted = count(con, policy, Days(first, last))
+    values = values_between(counted.series().items(), first, last)
     return healths_of(values, first, last, policy, business_accounts, accounts)
 
 

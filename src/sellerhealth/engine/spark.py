@@ -1,12 +1,13 @@
 """The full recount on Apache Spark: the embedded engine's own SQL, run on a cluster.
 
-The counters query is `engine.series.all_counters_sql` (the interval SQL of `engine.odr`,
-`engine.shipping`, `engine.account` summed by `engine.intervals.counters_sql`), translated to
-Spark SQL by `engine.dialect`: one definition of each rule for both engines. Spark reads the
-engine tables as Parquet, one folder per table, partitioned by account: exported from the
-store, or a data lake's copy (`SparkEngine.data`). The counters come back to the driver as
-Arrow (they grow with accounts x counter keys x days, not with orders) and become the same
-dense series the embedded engine keeps (`engine.dense.series_of`).
+The counters query is `engine.count.all_counters_sql` (the interval SQL of `engine.odr`,
+`engine.shipping`, `engine.account`, encoded to integer keys and summed by
+`engine.intervals`), translated to Spark SQL by `engine.dialect`: one definition of each
+rule for both engines. Spark reads the engine tables as Parquet, one folder per table,
+partitioned by account: exported from the store, or a data lake's copy (`SparkEngine.data`).
+The counters come back to the driver as Arrow (they grow with accounts x counter keys x
+days, not with orders) and become the same dense series the embedded engine keeps
+(`engine.dense.series_of`).
 
 Accounts under different policy files are counted by one query per policy, each over its own
 accounts only (Spark prunes the other accounts' partitions).
@@ -28,9 +29,9 @@ import pyarrow.parquet as pq
 
 from sellerhealth.domain.policy import Policy
 from sellerhealth.engine import dense
+from sellerhealth.engine.count import all_counters_sql
 from sellerhealth.engine.dialect import spark_sql
 from sellerhealth.engine.intervals import KEYS, values_sql
-from sellerhealth.engine.series import all_counters_sql
 from sellerhealth.engine.spark_session import SparkEngine, SparkError, faults, running
 from sellerhealth.store.counters import ENGINE_SCHEMAS, ENGINE_TABLES
 

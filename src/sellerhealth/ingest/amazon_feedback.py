@@ -31,6 +31,7 @@ from sellerhealth.domain.report_dates import FORMATS, DateFormat, differing, fit
 from sellerhealth.errors import RowError, UsageError
 from sellerhealth.ingest.base import (
     Column,
+    MalformedFile,
     ReadOptions,
     ReadResult,
     Row,
@@ -143,12 +144,15 @@ class _FeedbackReport(TabularImporter):
 
     def read(self, path: Path, options: ReadOptions) -> ReadResult:
         rows = _rows(path)
-        line, header = next(rows, (1, []))
-        names = [cell.strip().lower() for cell in _by_position(header)]
-        if header and "date" not in names and len(header) != len(COLUMNS):
-            return _unknown_header(path, line, header)
-        at = names.index("date") if "date" in names else None
-        cells = [row[at] for _, row in rows if at is not None and at < len(row)]
+        try:  # a first pass over the dates, to tell the file's date format
+            line, header = next(rows, (1, []))
+            names = [cell.strip().lower() for cell in _by_position(header)]
+            if header and "date" not in names and len(header) != len(COLUMNS):
+                return _unknown_header(path, line, header)
+            at = names.index("date") if "date" in names else None
+            cells = [row[at] for _, row in rows if at is not None and at < len(row)]
+        except MalformedFile as malformed:
+            return ReadResult(self.kind, str(path), errors=[malformed.error])
         chosen, problem = _date_format(cells, options)
         if problem:
             result = ReadResult(self.kind, str(path), header=tuple(header))

@@ -14,6 +14,7 @@ from sellerhealth.domain.records import PerformanceSnapshot
 from sellerhealth.errors import RowError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.json_input import load_json
+from sellerhealth.ingest.values import in_record_range
 
 _KEYS = ('"performanceMetrics"', '"accountStatuses"')
 
@@ -38,6 +39,11 @@ class AmazonPerformanceImporter:
         if report_date is None:
             problem = "no reportingDateTo in performanceMetrics; pass --report-date"
             result.errors.append(RowError(str(path), 1, "reportingDateTo", problem))
+            return result
+        try:  # a snapshot dated 9999-12-31 would be the account's latest for ever
+            in_record_range(report_date)
+        except ValueError as problem:
+            result.errors.append(RowError(str(path), 1, "reportingDateTo", str(problem)))
             return result
         snapshot = PerformanceSnapshot(options.account, report_date, document)
         result.records.append(snapshot)

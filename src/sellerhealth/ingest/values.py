@@ -30,7 +30,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 # An e-mail address, or what is left of one cut short: a buyer's address that a shifted or
 # mistyped row puts in a column the importer reads must not reach a message or a rejects file.
-_EMAIL = re.compile(r"[^\s,;'\"<>@]+@[^\s,;'\"<>]*")
+# An address, or what is left of one whose local part a cut or a shifted cell lost
+# ("@marketplace.amazon.com": the buyer's relay domain is still theirs to leave out).
+_EMAIL = re.compile(r"[^\s,;'\"<>@]+@[^\s,;'\"<>]*|@[^\s,;'\"<>@]+\.[^\s,;'\"<>]+")
 EMAIL_LEFT_OUT = "[e-mail address left out]"
 
 
@@ -84,8 +86,10 @@ def parse_account(raw: str) -> str:
     return name
 
 
-def _in_range(day: date, raw: str) -> date:
+def in_record_range(day: date, raw: str | None = None) -> date:
+    """`day`, or a ValueError naming the days a record may carry."""
     if not FIRST_DAY <= day <= LAST_DAY:
+        raw = day.isoformat() if raw is None else raw
         raise ValueError(
             f"{shown(raw.strip())} is out of range; dates must be from {FIRST_DAY} to {LAST_DAY}"
         )
@@ -114,7 +118,7 @@ def parse_timestamp(raw: str) -> datetime:
         ) from None
     except OverflowError:  # 9999-12-31T23:59:59-12:00 is in year 10000 once in UTC
         utc = datetime.max.replace(tzinfo=UTC)
-    _in_range(utc.date(), raw)
+    in_record_range(utc.date(), raw)
     return utc
 
 
@@ -127,7 +131,7 @@ def parse_day(raw: str) -> date:
         except ValueError:
             pass
         else:
-            return _in_range(day, raw)
+            return in_record_range(day, raw)
     return parse_timestamp(text).date()
 
 
@@ -143,7 +147,7 @@ def parse_us_day(raw: str) -> date:
     except (ValueError, OverflowError):
         expected = "write M/D/YY as in Amazon's report"
         raise ValueError(f"{shown(raw)} is not a date; {expected}") from None
-    return _in_range(found, raw)
+    return in_record_range(found, raw)
 
 
 def parse_int(low: int | None = None, high: int = MAX_COUNT) -> Callable[[str], int]:

@@ -24,10 +24,11 @@ def listed(names: list[str]) -> str:
     return ", ".join(names) if names else "none"
 
 
-def require_account(store: Store, name: str | None) -> str:
+def require_account(store: Store, name: str | None, among: list[str] | None = None) -> str:
     """`name` when the store has it; with no name, the store's only account. Otherwise a
-    usage error that lists the accounts the store has and says how to create one."""
-    names = known(store)
+    usage error that lists the accounts the store has and says how to create one. `among`:
+    only these accounts count (a tenant's: the others answer as if they did not exist)."""
+    names = known(store) if among is None else among
     if name is None:
         if len(names) == 1:
             return names[0]

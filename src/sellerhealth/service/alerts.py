@@ -34,26 +34,29 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sellerhealth.connectors.notify import Channel, ChannelConfigError, channels_from_config
-from sellerhealth.domain.alert_rules import (
-    AlertConfig,
-    AlertConfigError,
-    AmazonStatusFact,
+from sellerhealth.connectors.notify import Channel, ChannelConfigError
+from sellerhealth.connectors.notify_config import channels_from_config
+from sellerhealth.domain.alert_account_rules import (
     AmazonStatusRule,
     AtRiskShipmentRule,
+    StateChangeRule,
+)
+from sellerhealth.domain.alert_config import AlertConfig, AlertConfigError, parse_alert_config
+from sellerhealth.domain.alert_facts import (
+    AmazonStatusFact,
     Facts,
     FeedbackFact,
-    ForecastBreachRule,
     HeadroomFact,
+    StateChangeFact,
+    StateFact,
+)
+from sellerhealth.domain.alert_rules import (
+    ForecastBreachRule,
     HeadroomRule,
     NewNegativeFeedbackRule,
     Rule,
-    StateChangeFact,
-    StateChangeRule,
-    StateFact,
     TriageDeadlineRule,
     evaluate,
-    parse_alert_config,
 )
 from sellerhealth.domain.alerts import (
     Alert,
@@ -73,7 +76,8 @@ from sellerhealth.service.delivery import Delivery, deliver_pending
 from sellerhealth.service.forecasts import odr_forecast
 from sellerhealth.service.freshness import freshness
 from sellerhealth.service.states import account_status
-from sellerhealth.store.store import Store, StoredAlert
+from sellerhealth.store.alert_store import StoredAlert
+from sellerhealth.store.store import Store
 
 DIGEST_RULE = "digest"
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sellerhealth.connectors.notify import deliver
 from sellerhealth.domain.alerts import Alert
-from sellerhealth.store.store import StoredAlert
+from sellerhealth.store.alert_store import StoredAlert
 
 if TYPE_CHECKING:
     from sellerhealth.service.alerts import NamedChannel, WatchConfig

@@ -28,7 +28,9 @@ from sellerhealth.domain.forecast_backtest import Backtest, backtest
 from sellerhealth.domain.headroom import Headroom, headroom_of
 from sellerhealth.domain.late_defects import DelayModel, fit_delay_model
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
+from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import Policy
+from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.engine.dense import Key, Series, day_number, day_of
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.service.metrics import account_series, marketplace_health, policy_for
@@ -353,7 +355,13 @@ def odr_forecast(
     forecast = forecast_odr(model, history, policy, business, days=days, level=LEVEL)
     ages = age_out_schedule(history, policy, business)
     health = next(
-        h for h in marketplace_health(store, settings, as_of, policy) if h.marketplace_id == market
+        (
+            h
+            for h in marketplace_health(store, settings, as_of, policy)
+            if h.marketplace_id == market
+        ),
+        # Nothing counted there on `as_of` (its orders are all older than the windows): zero.
+        MarketplaceHealth(market, compute_odr((), (), (), (), as_of, policy, business)),
     )
     channels = {}
     for channel in r.Channel:

@@ -95,7 +95,7 @@ def mark_report(document: dict[str, Any], fresh: Freshness) -> dict[str, Any]:
 
 def projection(fresh: Freshness) -> dict[str, Any] | None:
     """Past the end of the data the state is a projection: said, with the day it starts
-    (`domain.states.INACTION_TRIGGERS` do not fire on it)."""
+    (`domain.state_triggers.INACTION_TRIGGERS` do not fire on it)."""
     if not fresh.stale or fresh.last_order is None:
         return None
     start = date.fromordinal(fresh.last_order.toordinal() + 1)

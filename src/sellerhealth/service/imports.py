@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from sellerhealth.errors import InputError, RowError, StoreValueError
+from sellerhealth.errors import InputError, RowError, StoreValueError, UsageError
 from sellerhealth.ingest.base import ReadOptions, ReadResult
 from sellerhealth.ingest.registry import read_file
 from sellerhealth.ingest.values import without_emails
 from sellerhealth.service import kept_replay
-from sellerhealth.store.store import ImportSource, ImportSummary, Store
+from sellerhealth.store.record_writes import ImportSource, ImportSummary
+from sellerhealth.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -70,11 +71,14 @@ def import_files(
     kind: str | None = None,
     skip_bad_rows: bool = False,
     refresh: bool = True,
+    only_account: bool = False,
 ) -> list[ImportOutcome]:
     """Read every file first; store nothing if any has a bad row (unless skipping them).
 
     `refresh=False` leaves the kept replays to the caller (`refresh_replays` with the
-    outcomes' summaries), for one that imports many documents in a row, as a sync does."""
+    outcomes' summaries), for one that imports many documents in a row, as a sync does.
+    `only_account`: every row must be `options.account`'s (an upload into one account may not
+    write to another through an `account` column)."""
     if options.marketplace is None and options.account_marketplace is None:
         # A report's dates follow the account's marketplace, when it sells in just one.
         known = store.marketplaces(options.account)
@@ -83,6 +87,9 @@ def import_files(
     results = [read_file(path, options, kind) for path in paths]
     errors: list[RowError] = [e for result in results for e in result.errors]
     file_level = [e for result in results for e in _file_level_errors(result)]
+    if only_account:
+        file_level += [e for result in results for e in _other_accounts(result, options.account)]
+        errors += file_level
     if errors and (not skip_bad_rows or file_level):
         shown = file_level if skip_bad_rows else errors
         advice = "" if skip_bad_rows else ", or pass --skip-bad-rows to import the good rows"
@@ -111,8 +118,18 @@ def import_files(
                     encoding=result.encoding,
                 )
             )
-    if refresh:
-        refresh_replays(store, [outcome.summary for outcome in outcomes])
+        # In the import's transaction: records the replay cannot follow (dates years apart)
+        # refuse the import whole instead of landing beside a replay that failed.
+        summaries = [outcome.summary for outcome in outcomes]
+        try:
+            if refresh:
+                refresh_replays(store, summaries)
+            else:
+                for account in _changed_accounts(summaries):
+                    kept_replay.check_span(store, account)
+        except UsageError as problem:
+            named = ", ".join(str(path) for path in paths)
+            raise InputError(f"{named}: {problem}; nothing was imported") from None
     # Written once the import has landed: a refused import leaves no rejects file behind.
     return [
         replace(o, rejects_file=write_rejects(r)) if r.rejected else o
@@ -122,13 +139,26 @@ def import_files(
 
 def refresh_replays(store: Store, summaries: list[ImportSummary]) -> None:
     """Extend each changed account's kept replay from the first day the imports changed."""
+    for account, day in _changed_accounts(summaries).items():
+        kept_replay.refresh(store, account, day)
+
+
+def _changed_accounts(summaries: list[ImportSummary]) -> dict[str, date | None]:
+    """Each account the imports changed, with the first day they changed (None: any day)."""
     changed: dict[str, date | None] = {}
     for summary in summaries:
         for account, day in summary.changed_from.items():
             earlier = changed.get(account, day)
             changed[account] = None if day is None or earlier is None else min(day, earlier)
-    for account, day in changed.items():
-        kept_replay.refresh(store, account, day)
+    return changed
+
+
+def _other_accounts(result: ReadResult, account: str) -> list[RowError]:
+    others = sorted({rec.account for rec in result.records if rec.account != account})
+    if not others:
+        return []
+    problem = f"rows of other accounts ({', '.join(others)}): this upload is into {account} only"
+    return [RowError(str(result.path), 1, "account", problem)]
 
 
 def _file_level_errors(result: ReadResult) -> list[RowError]:

@@ -21,7 +21,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from sellerhealth.domain.states import AccountState, ReviewKind, StateSnapshot, Transition
+from sellerhealth.domain.windows import MAX_RANGE_DAYS
 from sellerhealth.engine import kept
+from sellerhealth.errors import UsageError
 from sellerhealth.service.metrics import policy_for, recounting
 from sellerhealth.service.replay import (
     Replay,
@@ -120,6 +122,7 @@ def refresh(store: Store, account: str, changed_from: date | None = None) -> Non
             changed_from = min([changed_from, *(d + timedelta(days=1) for d in ends)])
         begin, start = _resume_point(found, first, changed_from)
     stop = quiet_until(store, account, first, policy, appeals)
+    _check_span(account, first, stop)
     run = run_states(store, settings, policy, first, start, begin, stop, appeals)
     earlier = [] if found is None or begin == first else found.checkpoints
     checkpoints = [(day, s) for day, s in earlier if day < begin] + run.checkpoints
@@ -135,6 +138,27 @@ def refresh(store: Store, account: str, changed_from: date | None = None) -> Non
     with store.backend.transaction():
         store.backend.execute(STATE_REPLAYS.upsert(store.backend.placeholder), row)
     store.forget_cached()
+
+
+def check_span(store: Store, account: str) -> None:
+    """UsageError when the account's days, first order to the day its data settles, are more
+    than one question may span: raised inside an import's transaction, it refuses the import
+    instead of storing records no replay can follow (a year typed 2037 for 2027)."""
+    first = first_order_day_or_none(store, account, date.max)
+    if first is not None:
+        _, policy = policy_for(store, account, None)
+        stop = quiet_until(store, account, first, policy, store.appeals(account))
+        _check_span(account, first, stop)
+
+
+def _check_span(account: str, first: date, stop: date) -> None:
+    days = (stop - first).days + 1
+    if days > MAX_RANGE_DAYS:
+        raise UsageError(
+            f"account {account!r} would span {first} .. {stop} ({days} days, its first order "
+            f"to the day its last record ages out); sellerhealth follows one account over at "
+            f"most {MAX_RANGE_DAYS} days: check the file's dates"
+        )
 
 
 def _resume_point(found: KeptReplay, first: date, changed_from: date) -> tuple[date, StateSnapshot]:

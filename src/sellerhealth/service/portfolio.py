@@ -60,10 +60,17 @@ class PortfolioLine:
         }
 
 
-def portfolio(store: Store, as_of: date, spark: SparkEngine | None = None) -> list[PortfolioLine]:
-    """Every account's figures as of `as_of`, the failing accounts first (counted on Spark
-    from the records, or a data lake's copy, with `spark`)."""
-    settings = sorted((store.account(name) for name in store.accounts()), key=lambda s: s.policy)
+def portfolio(
+    store: Store,
+    as_of: date,
+    spark: SparkEngine | None = None,
+    accounts: list[str] | None = None,
+) -> list[PortfolioLine]:
+    """Every account's figures (of `accounts`, when given: a tenant's) as of `as_of`, the
+    failing accounts first (counted on Spark from the records, or a data lake's copy, with
+    `spark`)."""
+    chosen = store.accounts() if accounts is None else accounts
+    settings = sorted((store.account(name) for name in chosen), key=lambda s: s.policy)
     names = [s.account for s in settings]
     if spark is None:
         values = _values_on(store, as_of, names)

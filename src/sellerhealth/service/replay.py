@@ -27,17 +27,9 @@ from sellerhealth.domain.compliance import account_health_rating, policy_complia
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.report import MarketplaceHealth
-from sellerhealth.domain.states import (
-    AccountState,
-    DayFacts,
-    FeedbackShare,
-    ReviewKind,
-    StateSnapshot,
-    Transition,
-    negative_feedback_share,
-    settle_days,
-    step,
-)
+from sellerhealth.domain.state_facts import DayFacts, FeedbackShare, negative_feedback_share
+from sellerhealth.domain.state_machine import settle_days, step
+from sellerhealth.domain.states import AccountState, ReviewKind, StateSnapshot, Transition
 from sellerhealth.domain.windows import LATEST_DAY, Window
 from sellerhealth.engine.dense import day_of
 from sellerhealth.errors import InputError
@@ -208,7 +200,7 @@ def run_states(
     for offset in range((stop - begin).days + 1):
         day = begin + timedelta(days=offset)
         facts = _facts(day, markets.get(day, []), shares, early, first, events.get(day, ()))
-        if day > records.data_end:  # past the data: a projection (domain.states.INACTION_TRIGGERS)
+        if day > records.data_end:  # past the data: a projection (state_triggers.INACTION_TRIGGERS)
             facts = dataclasses.replace(facts, projected=True)
         before = current
         current, transition = step(current, facts, policy)
@@ -357,7 +349,7 @@ def _feedback_shares(
 
 def _early_orders(per_day: dict[date, int], first: date, policy: Policy) -> Any:
     """day -> orders purchased from the first order day to the end of the growth window, as
-    known on that day (see `domain.states.early_orders`)."""
+    known on that day (see `domain.state_facts.early_orders`)."""
     last = first + timedelta(days=policy.states.growth_window_days - 1)
     days = sorted(per_day)
     running = list(accumulate(per_day[day] for day in days))

@@ -13,8 +13,11 @@ from typing import Any
 
 from sellerhealth.domain import records as r
 from sellerhealth.domain.policy import Policy
-from sellerhealth.domain.radar import RiskFlag, at_risk_shipments, metric_context
-from sellerhealth.service.metrics import policy_for
+from sellerhealth.domain.radar import at_risk_shipments
+from sellerhealth.domain.radar_flags import RiskFlag
+from sellerhealth.domain.radar_impact import MetricContext
+from sellerhealth.domain.report import MarketplaceHealth
+from sellerhealth.service.metrics import health_by_day, policy_for
 from sellerhealth.store.store import Store
 
 
@@ -45,18 +48,11 @@ def at_risk(
         return []
     shipments = store.records(r.Shipment, account)
     events = store.records(r.TrackingEvent, account)
-    defects = (
-        store.records(r.Feedback, account),
-        store.records(r.Claim, account),
-        store.records(r.Chargeback, account),
-    )
+    _, healths = health_by_day(store, account, day, day, policy)
     flags: list[RiskFlag] = []
-    for orders in markets.values():
+    for market, orders in markets.items():
         ids = {o.order_id for o in orders}
         mine = [s for s in shipments if s.order_id in ids]
-        context = metric_context(
-            orders, mine, *defects, day, policy, is_business=settings.is_business
-        )
         flags += at_risk_shipments(
             orders,
             mine,
@@ -64,10 +60,24 @@ def at_risk(
             now,
             policy,
             is_business=settings.is_business,
-            context=context,
+            context=context_of(healths.get((market, day)), day),
         )
     flags.sort(key=lambda f: (-f.priority, f.hours_left, f.order_id, f.tracking_id or ""))
     return flags
+
+
+def context_of(health: MarketplaceHealth | None, day: date) -> MetricContext | None:
+    """The radar's metric context from the marketplace's metrics of the day (the kept
+    counters, equal to `metric_context` over every record: a test holds them equal)."""
+    if health is None or health.on_time_delivery is None:
+        return None
+    return MetricContext(
+        as_of=day,
+        late_shipment=health.late_shipment,
+        valid_tracking=health.valid_tracking,
+        on_time_delivery=health.on_time_delivery,
+        odr=health.odr[r.Channel.MFN],
+    )
 
 
 def flag_row(flag: RiskFlag) -> dict[str, Any]:

@@ -30,7 +30,8 @@ from sellerhealth.errors import InputError, UsageError
 from sellerhealth.ingest.base import ReadOptions
 from sellerhealth.service.imports import import_files, refresh_replays
 from sellerhealth.store.connections import Connection, Connections
-from sellerhealth.store.store import ImportSummary, Store
+from sellerhealth.store.record_writes import ImportSummary
+from sellerhealth.store.store import Store
 
 KINDS = ("orders", "finances", "feedback", "performance")
 FIRST_SYNC_DAYS = 365  # a first sync without --since: a year back (ODR needs 73 days)

@@ -37,12 +37,11 @@ from sellerhealth.domain.messages import (
     draft_buyer_message,
     draft_removal_request,
 )
-from sellerhealth.domain.metrics import OdrMetric
 from sellerhealth.domain.odr import compute_odr, odr_window
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.triage import Classification, TriageRules, Verdict, classify
 from sellerhealth.ingest.triage_rules import load_message_templates, load_triage_rules
-from sellerhealth.service.metrics import policy_for
+from sellerhealth.service.metrics import marketplace_health, policy_for
 from sellerhealth.store.store import Store
 
 BUY_SHIPPING_UNKNOWN = (
@@ -143,23 +142,29 @@ def triage_queue(
 ) -> list[TriageItem]:
     """Every negative or neutral feedback still standing on `as_of`, triaged, in queue order."""
     settings, policy = policy_for(store, account, policy)
-    if rules is None or templates is None:
-        bundled_rules, bundled_templates = _bundled()
-        rules, templates = rules or bundled_rules, templates or bundled_templates
     feedback = store.records(r.Feedback, account)
     standing = [f for f in feedback if _standing(f, as_of, policy)]
     if not standing:
-        return []
-    orders = {o.order_id: o for o in store.records(r.Order, account)}
-    claims = store.records(r.Claim, account)
-    chargebacks = store.records(r.Chargeback, account)
-    shipments: dict[str, list[r.Shipment]] = defaultdict(list)
-    for s in store.records(r.Shipment, account):
-        shipments[s.order_id].append(s)
-    protected = {c.order_id for c in claims if c.buy_shipping_protected}
-    odr = _OdrEffect(
-        list(orders.values()), feedback, claims, chargebacks, as_of, policy, settings.is_business
+        return []  # before loading the rules: compiling their lexicons takes seconds
+    if rules is None or templates is None:
+        bundled_rules, bundled_templates = _bundled()
+        rules, templates = rules or bundled_rules, templates or bundled_templates
+    # Only the orders a triaged feedback is on, by index: never every order of the account.
+    rated = (
+        "order_id IN (SELECT order_id FROM feedback WHERE account = ? AND rating <= ? "
+        "AND feedback_date <= ?)"
     )
+    on_rated = (account, policy.feedback.neutral_rating, as_of.isoformat())
+    orders = {o.order_id: o for o in store.records_where(r.Order, account, rated, on_rated)}
+    shipments: dict[str, list[r.Shipment]] = defaultdict(list)
+    for s in store.records_where(r.Shipment, account, rated, on_rated):
+        shipments[s.order_id].append(s)
+    protected = {
+        c.order_id
+        for c in store.records_where(r.Claim, account, rated, on_rated)
+        if c.buy_shipping_protected
+    }
+    odr = _OdrEffect(store, settings, as_of, policy)
     items = []
     for f in standing:
         order = orders.get(f.order_id)
@@ -237,52 +242,41 @@ def _removal_request(
 
 
 class _OdrEffect:
-    """The ODR of an order's channel and marketplace with and without one feedback."""
+    """The ODR of an order's channel and marketplace with and without one feedback.
+
+    The window's order counts and defective orders come from the account's metrics (the kept
+    counters); the defective orders without a feedback from the plain rule over the window's
+    orders that have a defect record (an indexed query): an order outside those is never
+    defective with or without the feedback, so the count is the same as over every order."""
 
     def __init__(
-        self,
-        orders: list[r.Order],
-        feedback: list[r.Feedback],
-        claims: list[r.Claim],
-        chargebacks: list[r.Chargeback],
-        as_of: date,
-        policy: Policy,
-        is_business: bool,
+        self, store: Store, settings: r.AccountSettings, as_of: date, policy: Policy
     ) -> None:
-        window = odr_window(as_of, policy)
-        self.by_market: dict[str, list[r.Order]] = defaultdict(list)
-        for o in orders:
-            if o.purchase_date in window:
-                self.by_market[o.marketplace_id].append(o)
-        self.window_ids = {o.order_id for mine in self.by_market.values() for o in mine}
-        self.feedback, self.claims, self.chargebacks = feedback, claims, chargebacks
-        self.as_of, self.policy, self.is_business = as_of, policy, is_business
-        self._before: dict[str, dict[r.Channel, OdrMetric]] = {}
-
-    def odr(self, market: str, feedback: list[r.Feedback]) -> dict[r.Channel, OdrMetric]:
-        return compute_odr(
-            self.by_market[market],
-            feedback,
-            self.claims,
-            self.chargebacks,
-            self.as_of,
-            self.policy,
-            is_business=self.is_business,
-        )
+        self.window = odr_window(as_of, policy)
+        self.health = {
+            h.marketplace_id: h for h in marketplace_health(store, settings, as_of, policy)
+        }
+        self.defects = store.defect_records(settings.account, self.window.first, self.window.last)
+        self.as_of, self.policy, self.is_business = as_of, policy, settings.is_business
 
     def effect(self, f: r.Feedback, order: r.Order | None) -> tuple[int | None, ...]:
         """(orders in the window, defective orders with `f`, without `f`); Nones outside it."""
-        if order is None or order.order_id not in self.window_ids:
+        if order is None or order.purchase_date not in self.window:
             return None, None, None
-        market, channel = order.marketplace_id, r.Channel(order.fulfillment_channel)
-        if market not in self._before:
-            self._before[market] = self.odr(market, self.feedback)
-        before = self._before[market][channel]
-        after = before
+        health = self.health.get(order.marketplace_id)
+        if health is None:
+            return None, None, None
+        channel = r.Channel(order.fulfillment_channel)
+        before = health.odr[channel]
+        after = before.defective_orders
         if is_negative_feedback(f, self.as_of, self.policy):
-            rest = [x for x in self.feedback if x.order_id != f.order_id]
-            after = self.odr(market, rest)[channel]
-        return before.order_count, before.defective_orders, after.defective_orders
+            orders, feedback, claims, chargebacks = self.defects
+            mine = [o for o in orders if o.marketplace_id == order.marketplace_id]
+            rest = [x for x in feedback if x.order_id != f.order_id]
+            after = compute_odr(
+                mine, rest, claims, chargebacks, self.as_of, self.policy, self.is_business
+            )[channel].defective_orders
+        return before.order_count, before.defective_orders, after
 
 
 def _rate(defects: int | None, orders: int | None) -> float | None:

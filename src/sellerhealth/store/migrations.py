@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from sellerhealth.store import access, counters, triage_actions
 from sellerhealth.store import connections as spapi
-from sellerhealth.store import counters
 from sellerhealth.store import tables as t
 from sellerhealth.store.backends import Backend
 
@@ -62,6 +62,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         tuple(spec.ddl() for spec in counters.COUNTER_TABLES),
     ),
     Migration(5, "selling partner connections and sync checkpoints", spapi.DDL),
+    # Issue 13: tenants, users, tokens, sessions, the audit log and triage actions.
+    Migration(
+        6,
+        "tenants, users, tokens, sessions, the audit log and triage actions",
+        (*access.DDL, *triage_actions.DDL),
+    ),
 )
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,38 +17,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sellerhealth.domain import records as r
-from sellerhealth.domain.alerts import Alert, dedupe
 from sellerhealth.domain.appeals import Appeal, AppealOutcome
 from sellerhealth.domain.marketplaces import policy_for_account
 from sellerhealth.domain.states import AccountState, ReviewKind, Transition
 from sellerhealth.engine import kept
 from sellerhealth.store import counters
 from sellerhealth.store import tables as t
+from sellerhealth.store.alert_store import AlertStore
 from sellerhealth.store.backends import Backend, open_backend
 from sellerhealth.store.migrations import migrate
+from sellerhealth.store.record_writes import RecordWriter
 
 
-@dataclass(frozen=True, slots=True)
-class ImportSource:
-    """Where a batch came from, for the import log (idempotent: same file, same id)."""
-
-    file: str
-    kind: str
-    account: str
-    sha256: str
-    rows: int
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    records: int = 0
-    by_table: dict[str, int] = field(default_factory=dict)
-    removed_feedback: int = 0
-    # per touched account, the first day whose figures changed (None: anything may have)
-    changed_from: dict[str, date | None] = field(default_factory=dict)
-
-
-class Store:
+class Store(RecordWriter, AlertStore):
     """Seller data, per account, in SQLite (a path) or PostgreSQL (a postgresql:// URL)."""
 
     def __init__(self, backend: Backend) -> None:
@@ -87,139 +68,6 @@ class Store:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
-
-    # --- writing -------------------------------------------------------------------------
-
-    def import_records(
-        self,
-        records: Sequence[r.Record],
-        source: ImportSource | None = None,
-        fields: frozenset[str] | None = None,
-    ) -> ImportSummary:
-        """Store a file's records in one transaction; rows update only `fields` when given."""
-        self._cache.clear()
-        summary = ImportSummary()
-        by_type: dict[type, list[Any]] = defaultdict(list)
-        for record in records:
-            by_type[type(record)].append(record)
-        reports = by_type.pop(r.FeedbackReport, [])
-        try:
-            with self.backend.transaction():
-                grouped = [record for batch in by_type.values() for record in batch]
-                upkeep = kept.Upkeep.start(self, grouped, reports)
-                self._write_records(by_type, reports, summary, fields)
-                if source is not None:
-                    self._log_import(source, summary.records)
-                self._cache.clear()  # the counters are counted from what was just written
-                upkeep.finish()
-                summary.changed_from = upkeep.changed_from
-        finally:
-            self._cache.clear()  # nothing read inside the transaction outlives it
-        return summary
-
-    def _write_records(
-        self,
-        by_type: dict[type, list[Any]],
-        reports: list[r.FeedbackReport],
-        summary: ImportSummary,
-        fields: frozenset[str] | None,
-    ) -> None:
-        """Every record where it belongs (inside the import's transaction)."""
-        for record_type, batch in by_type.items():
-            spec, extra = t.RECORD_TABLES[record_type]
-            if record_type is r.Feedback and reports:
-                self._upsert_listed_feedback(batch, max(rep.report_date for rep in reports))
-            else:
-                self._upsert(spec, (t.row_of(spec, rec, extra) for rec in batch), fields)
-            if record_type is r.Claim:
-                self._upsert_statuses(t.CLAIM_STATUSES, batch, "claim_date")
-            elif record_type is r.Chargeback:
-                self._upsert_statuses(t.CHARGEBACK_STATUSES, batch, "chargeback_date")
-            summary.by_table[spec.name] = len(batch)
-            summary.records += len(batch)
-        for report in reports:
-            summary.removed_feedback += self._apply_feedback_report(report)
-
-    def _upsert(
-        self, spec: t.TableSpec, rows: Iterable[Sequence[Any]], fields: frozenset[str] | None = None
-    ) -> None:
-        self.backend.executemany(spec.upsert(self.backend.placeholder, fields), rows)
-
-    def _upsert_statuses(self, spec: t.TableSpec, batch: list[Any], date_field: str) -> None:
-        rows = (
-            (
-                rec.account,
-                rec.order_id,
-                getattr(rec, date_field),
-                change.effective_date,
-                change.status,
-            )
-            for rec in batch
-            for change in rec.changes()
-        )
-        self._upsert(spec, ([t.to_cell(v) for v in row] for row in rows))
-
-    def _upsert_listed_feedback(self, batch: list[r.Feedback], report_date: date) -> None:
-        """Feedback listed in an Amazon report: remember the newest report that listed it.
-
-        A feedback listed again by a report dated on or after its recorded removal is back in
-        Amazon's list, so the removal is cleared; an older report imported late changes nothing.
-        """
-        seen = report_date.isoformat()
-        sql = (
-            "INSERT INTO feedback (account, order_id, feedback_date, rating, comments, "
-            "removed_date, struck_through_date, last_seen_report) "
-            "VALUES (?, ?, ?, ?, ?, NULL, NULL, ?) "
-            "ON CONFLICT (account, order_id) DO UPDATE SET "
-            "feedback_date = excluded.feedback_date, rating = excluded.rating, "
-            "comments = excluded.comments, "
-            "removed_date = CASE WHEN feedback.removed_date <= excluded.last_seen_report "
-            "THEN NULL ELSE feedback.removed_date END, "
-            "last_seen_report = CASE WHEN feedback.last_seen_report IS NULL "
-            "OR feedback.last_seen_report < excluded.last_seen_report "
-            "THEN excluded.last_seen_report ELSE feedback.last_seen_report END"
-        )
-        rows = (
-            (f.account, f.order_id, f.feedback_date.isoformat(), f.rating, f.comments, seen)
-            for f in batch
-        )
-        self.backend.executemany(sql, rows)
-
-    def _apply_feedback_report(self, report: r.FeedbackReport) -> int:
-        """Mark as removed, on the report's date, the feedback an older report listed and this
-        newer one does not, within the dates it covers (SPEC section 3, amazon-feedback)."""
-        cells = [
-            t.to_cell(v)
-            for v in (report.account, report.report_date, report.range_from, report.range_to)
-        ]
-        self._upsert(t.FEEDBACK_REPORTS, [(*cells, len(report.order_ids))])
-        account, day, first, last = cells
-        where = (
-            "account = ? AND feedback_date BETWEEN ? AND ? AND last_seen_report IS NOT NULL "
-            "AND last_seen_report < ? AND (removed_date IS NULL OR removed_date > ?)"
-        )
-        params = (account, first, last, day, day)
-        count = self.backend.query(f"SELECT COUNT(*) FROM feedback WHERE {where}", params)[0][0]
-        self.backend.execute(f"UPDATE feedback SET removed_date = ? WHERE {where}", (day, *params))
-        return int(count)
-
-    def _log_import(self, source: ImportSource, records: int) -> None:
-        import_id = f"{source.account}:{source.kind}:{source.sha256}"
-        row = (
-            import_id,
-            source.account,
-            source.file,
-            source.kind,
-            source.sha256,
-            source.rows,
-            records,
-            datetime.now(UTC).isoformat(),
-        )
-        self.backend.execute(
-            f"INSERT INTO imports ({', '.join(t.IMPORTS.names)}) VALUES "
-            f"({', '.join('?' * len(row))}) ON CONFLICT (import_id) DO NOTHING",
-            row,
-        )
 
     def set_account(self, settings: r.AccountSettings) -> None:
         """Store an account's settings; a new policy recounts its kept counters, in the same
@@ -499,76 +347,6 @@ class Store:
             {n: t.from_cell(v, ty) for n, v, ty in zip(names, found[0], types, strict=True)}
         )
 
-    # --- alerts (migration 3) ------------------------------------------------------------
-    # Stored once per cause; delivered per channel; pending until every channel has it.
-
-    def save_alerts(self, alerts: Iterable[Alert]) -> list[Alert]:
-        """Store the alerts whose cause is not stored yet; return those, in the order given."""
-        with self.backend.transaction():
-            new = dedupe(alerts, self.known_cause_keys())
-            rows = [(*(t.to_cell(getattr(a, n)) for n in _ALERT_FIELDS), None, "{}") for a in new]
-            self.backend.executemany(
-                f"INSERT INTO {t.ALERTS.name} ({', '.join(t.ALERTS.names)}) VALUES "
-                f"({', '.join('?' * len(t.ALERTS.names))}) ON CONFLICT (cause_key) DO NOTHING",
-                rows,
-            )
-        return new
-
-    def known_cause_keys(self, account: str | None = None) -> set[str]:
-        """The cause keys of every stored alert (of one account, when given)."""
-        sql = "SELECT cause_key FROM alerts"
-        params: tuple[str, ...] = ()
-        if account is not None:
-            sql, params = sql + " WHERE account = ?", (account,)
-        return {row[0] for row in self.backend.query(sql, params)}
-
-    def pending_alerts(self) -> list[StoredAlert]:
-        """Alerts not yet delivered to every channel, oldest first."""
-        return self._alerts("sent_at IS NULL")
-
-    def stored_alert(self, cause_key: str) -> StoredAlert | None:
-        found = self._alerts("cause_key = ?", (cause_key,))
-        return found[0] if found else None
-
-    def mark_sent(
-        self, cause_key: str, channel: str, at: datetime, channels: Iterable[str]
-    ) -> bool:
-        """Record that `channel` got the alert at `at`; once every one of `channels` has it,
-        the alert is sent (no longer pending). Returns whether it is."""
-        wanted = set(channels)
-        with self.backend.transaction():
-            found = self.backend.query(
-                "SELECT channels_delivered FROM alerts WHERE cause_key = ?", (cause_key,)
-            )
-            if not found:
-                raise KeyError(f"no stored alert {cause_key!r}")
-            delivered = json.loads(found[0][0] or "{}")
-            delivered.setdefault(channel, at.isoformat())
-            complete = wanted <= set(delivered)
-            self.backend.execute(
-                "UPDATE alerts SET channels_delivered = ?, sent_at = ? WHERE cause_key = ?",
-                (
-                    json.dumps(delivered, sort_keys=True),
-                    at.isoformat() if complete else None,
-                    cause_key,
-                ),
-            )
-        return complete
-
-    def _alerts(self, where: str, params: Sequence[Any] = ()) -> list[StoredAlert]:
-        names = t.ALERTS.names
-        types = [c.type for c in t.ALERTS.columns]
-        found = self.backend.query(
-            f"SELECT {', '.join(names)} FROM alerts WHERE {where} ORDER BY created_on, cause_key",
-            params,
-        )
-        out = []
-        for values in found:
-            row = {n: t.from_cell(v, ty) for n, v, ty in zip(names, values, types, strict=True)}
-            alert = Alert(**{n: row[n] for n in _ALERT_FIELDS})
-            out.append(StoredAlert(alert, row["channels_delivered"] or {}, row["sent_at"]))
-        return out
-
 
 def _appeal(row: dict[str, Any]) -> Appeal:
     return Appeal(
@@ -578,30 +356,6 @@ def _appeal(row: dict[str, Any]) -> Appeal:
             "outcome": AppealOutcome(row["outcome"]) if row["outcome"] else None,
         }
     )
-
-
-_ALERT_FIELDS = (
-    "cause_key",
-    "account",
-    "rule",
-    "severity",
-    "title",
-    "body",
-    "evidence",
-    "created_on",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredAlert:
-    """A stored alert: the channels that got it (name -> ISO time) and when all of them had."""
-
-    alert: Alert
-    channels_delivered: dict[str, str]
-    sent_at: datetime | None
-
-    def delivered_to(self, channel: str) -> bool:
-        return channel in self.channels_delivered
 
 
 _LOOKUPS = 4_000  # touched entities up to which their rows are looked up by key

@@ -362,25 +362,25 @@ ALERTS = TableSpec(
 Extra = Callable[[Any], dict[str, Any]]
 
 
-def _no_extra(_record: Any) -> dict[str, Any]:
+def no_extra(_record: Any) -> dict[str, Any]:
     return {}
 
 
 RECORD_TABLES: dict[type, tuple[TableSpec, Extra]] = {
-    r.Order: (ORDERS, _no_extra),
+    r.Order: (ORDERS, no_extra),
     r.Feedback: (FEEDBACK, lambda f: {"last_seen_report": None}),
-    r.Claim: (CLAIMS, _no_extra),
-    r.Chargeback: (CHARGEBACKS, _no_extra),
+    r.Claim: (CLAIMS, no_extra),
+    r.Chargeback: (CHARGEBACKS, no_extra),
     r.Shipment: (SHIPMENTS, lambda s: {"package": s.tracking_id or ""}),
-    r.TrackingEvent: (TRACKING_EVENTS, _no_extra),
-    r.Cancellation: (CANCELLATIONS, _no_extra),
-    r.Violation: (VIOLATIONS, _no_extra),
-    r.BuyerMessage: (MESSAGES, _no_extra),
-    r.PerformanceSnapshot: (SNAPSHOTS, _no_extra),
+    r.TrackingEvent: (TRACKING_EVENTS, no_extra),
+    r.Cancellation: (CANCELLATIONS, no_extra),
+    r.Violation: (VIOLATIONS, no_extra),
+    r.BuyerMessage: (MESSAGES, no_extra),
+    r.PerformanceSnapshot: (SNAPSHOTS, no_extra),
 }
 
 
-def row_of(spec: TableSpec, record: Any, extra: Extra = _no_extra) -> tuple[Any, ...]:
+def row_of(spec: TableSpec, record: Any, extra: Extra = no_extra) -> tuple[Any, ...]:
     values = extra(record)
     return tuple(
         to_cell(values[name] if name in values else getattr(record, name)) for name in spec.names

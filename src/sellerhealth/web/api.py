@@ -13,25 +13,30 @@ from sellerhealth.service.freshness import freshness, mark_rows, status_document
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
-from sellerhealth.web.app import AccountDep, AsOfDep, AsOfQuery, StoreDep, query_day
+from sellerhealth.store import triage_actions
+from sellerhealth.web.app import AsOfDep, AsOfQuery, StoreDep, query_day
+from sellerhealth.web.auth import AccountDep, CallerDep, visible_accounts
+from sellerhealth.web.schema import READ_ERRORS
 
 HISTORY_DAYS = 30  # the history's default range: the 30 days ending on `to`
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(prefix="/api", tags=["read"], responses=READ_ERRORS)
 Json = dict[str, Any]
 
 
 @router.get("/accounts")
-def accounts(store: StoreDep) -> list[Json]:
-    """Every account in the store with its policy and seller program."""
-    settings = [store.account(name) for name in store.accounts()]
+def accounts(store: StoreDep, caller: CallerDep) -> list[Json]:
+    """Every account of the caller's tenant with its policy and seller program."""
+    settings = [store.account(name) for name in visible_accounts(store, caller)]
     return [{"account": s.account, "program": s.program, "policy": s.policy} for s in settings]
 
 
 @router.get("/portfolio")
-def portfolio(store: StoreDep, as_of: AsOfDep) -> list[Json]:
-    """Every account on one day, failing ones first, with the figures that fail."""
-    return [line.as_dict() for line in portfolio_lines(store, as_of)]
+def portfolio(store: StoreDep, caller: CallerDep, as_of: AsOfDep) -> list[Json]:
+    """Every account of the caller's tenant on one day, failing ones first, with the figures
+    that fail."""
+    mine = visible_accounts(store, caller)
+    return [line.as_dict() for line in portfolio_lines(store, as_of, accounts=mine)]
 
 
 @router.get("/accounts/{account}/report")
@@ -71,8 +76,13 @@ def timeline(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> list[Json]
 
 @router.get("/accounts/{account}/triage")
 def triage(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> list[Json]:
-    """Negative and neutral feedback in queue order: verdict, deadlines, ODR effect, drafts."""
-    return [item.as_dict() for item in triage_queue(store, account, as_of)]
+    """Negative and neutral feedback in queue order: verdict, deadlines, ODR effect, drafts,
+    and its `mark` (requested, removed or refused: who and when) or null."""
+    marks = triage_actions.marks(store.backend, account)
+    return [
+        {**item.as_dict(), "mark": mark.as_dict() if (mark := marks.get(item.order_id)) else None}
+        for item in triage_queue(store, account, as_of)
+    ]
 
 
 @router.get("/accounts/{account}/shipments")

@@ -20,12 +20,13 @@ says no more than that. The dashboard shows the same message on an HTML page.
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -33,19 +34,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sellerhealth import __version__
 from sellerhealth.domain.windows import check_day
-from sellerhealth.errors import SellerhealthError, StoreError, UsageError
+from sellerhealth.errors import InputError, SellerhealthError, StoreError, UsageError
 from sellerhealth.ingest.values import parse_day
-from sellerhealth.service.accounts import UnknownAccount, require_account
+from sellerhealth.service.accounts import UnknownAccount
 from sellerhealth.store.store import Store
+from sellerhealth.web.upload_limit import DEFAULT_MAX_UPLOAD_MB, MIB, refuse_large_uploads
 from sellerhealth.web.views import render
 
 HERE = FilePath(__file__).parent
 API_PREFIX = "/api/"
 
 
-def create_app(db: str) -> FastAPI:
-    """The API and the dashboard over the store at `db` (a path or a postgresql:// URL)."""
-    from sellerhealth.web import api, pages
+def create_app(
+    db: str, open_access: bool = True, max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MB * MIB
+) -> FastAPI:
+    """The API and the dashboard over the store at `db` (a path or a postgresql:// URL).
+
+    `open_access`: while the store has no user, answer without sign-in (`serve` passes it
+    only for a loopback address); once a user exists, everyone signs in (see `web.auth`).
+    `max_upload_bytes`: the most one upload may bring (see `web.upload_limit`)."""
+    from sellerhealth.web import api, auth, page_actions, pages, signin, writes
 
     app = FastAPI(
         title="sellerhealth",
@@ -55,11 +63,20 @@ def create_app(db: str) -> FastAPI:
         redoc_url=None,
     )
     app.state.db = db
+    app.state.open_access = open_access
+    app.state.local_csrf = secrets.token_urlsafe(24)  # the open server's forms
+    app.state.max_upload_bytes = max_upload_bytes
+    app.middleware("http")(refuse_large_uploads)
     _migrate_once(db)
     app.include_router(api.router)
+    app.include_router(writes.router)
     app.include_router(pages.router)
+    app.include_router(page_actions.router)
+    app.include_router(signin.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     # FastAPI's decorator form: each handler takes the exception class it is registered for.
+    app.exception_handler(auth.SignInNeeded)(signin.sign_in_needed)
+    app.exception_handler(auth.Forbidden)(signin.forbidden)
     app.exception_handler(SellerhealthError)(_sellerhealth_error)
     app.exception_handler(StarletteHTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_validation_error)
@@ -89,14 +106,6 @@ def request_store(request: Request) -> Iterator[Store]:
 StoreDep = Annotated[Store, Depends(request_store)]
 
 
-def known_account(
-    account: Annotated[str, Path(description="The account's name, as `account list` shows it.")],
-    store: StoreDep,
-) -> str:
-    """The `{account}` of the path, if the store has it (settings or data); else 404."""
-    return require_account(store, account)
-
-
 def query_day(value: str | None, name: str) -> date | None:
     """An ISO date query parameter (a timestamp means its UTC day); 422 when it is not one."""
     if value is None or not value.strip():
@@ -121,7 +130,6 @@ def as_of_day(as_of: AsOfQuery = None) -> date:
     return query_day(as_of, "as_of") or today()
 
 
-AccountDep = Annotated[str, Depends(known_account)]
 AsOfDep = Annotated[date, Depends(as_of_day)]
 
 
@@ -151,6 +159,14 @@ def error_status(problem: SellerhealthError) -> int:
 
 
 async def _sellerhealth_error(request: Request, problem: SellerhealthError) -> Response:
+    if isinstance(problem, InputError) and problem.errors and _is_api(request):
+        # Every bad row as data (the upload's errors), the message saying nothing was stored.
+        problems = [
+            {"file": e.file, "line": e.line, "column": e.column, "problem": e.problem}
+            for e in problem.errors
+        ]
+        body = {"error": str(problem.args[0]), "problems": problems}
+        return JSONResponse(body, status_code=error_status(problem))
     response = error_response(request, error_status(problem), str(problem))
     if isinstance(problem, StoreError):
         response.headers["Retry-After"] = str(problem.retry_after)

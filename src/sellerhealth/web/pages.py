@@ -6,17 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from sellerhealth.service import metrics, replay, shipments, states
+from sellerhealth.service.access import Caller
 from sellerhealth.service.freshness import freshness
 from sellerhealth.service.report import report as build_report
 from sellerhealth.service.triage import triage_queue
-from sellerhealth.web.app import AccountDep, AsOfDep, StoreDep
+from sellerhealth.store import triage_actions
+from sellerhealth.store.store import Store
+from sellerhealth.web.app import AsOfDep, StoreDep
+from sellerhealth.web.auth import AccountDep, CallerDep, visible_accounts
+from sellerhealth.web.charts import TREND_DAYS, metric_charts, worst_trend
 from sellerhealth.web.views import render
 
 PAGE_SIZE = 10  # rows a page shows of the triage queue and of the at-risk shipments
@@ -48,30 +53,67 @@ PageQuery = Annotated[int, Query(ge=1, description="Page of the list, from 1.")]
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(store: StoreDep, as_of: AsOfDep) -> HTMLResponse:
-    """Every account with its status: Amazon's when a report says it, else our assessment,
-    and how fresh its data is."""
+def index(store: StoreDep, caller: CallerDep, as_of: AsOfDep) -> HTMLResponse:
+    """Every account of the caller's tenant with its status: Amazon's when a report says it,
+    else our assessment, and how fresh its data is."""
     lines = []
-    for name in store.accounts():
+    for name in visible_accounts(store, caller):
         view = None
         if replay.first_order_day_or_none(store, name, as_of) is not None:
             view = states.account_status(store, name, as_of, save=False)
-        lines.append((store.account(name), view, freshness(store, name, as_of)))
-    page = render("index.html", title="Accounts", lines=lines, store=store.backend, as_of=as_of)
+        trend = worst_trend(store, name, as_of) if view is not None else None
+        lines.append((store.account(name), view, freshness(store, name, as_of), trend))
+    # Failing first: the account whose worst metric is furthest past (or nearest) its target.
+    lines.sort(key=lambda line: -line[3]["closeness"] if line[3] else float("inf"))
+    spark_specs = [
+        {**trend, "id": f"{trend['id']}-{n}"}
+        for n, (*_, trend) in enumerate(lines, 1)
+        if trend is not None
+    ]
+    page = render(
+        "index.html",
+        title="Accounts",
+        lines=lines,
+        store=store.backend,
+        as_of=as_of,
+        caller=caller,
+        spark_specs=spark_specs,
+    )
     return HTMLResponse(page)
 
 
 @router.get("/accounts/{account}", response_class=HTMLResponse)
 def account_page(
     store: StoreDep,
+    caller: CallerDep,
     account: AccountDep,
     as_of: AsOfDep,
     triage_page: PageQuery = 1,
     shipments_page: PageQuery = 1,
+    uploaded: Annotated[str | None, Query(description="What an upload just imported.")] = None,
 ) -> HTMLResponse:
     """One account as of a day: Amazon's status, our risk assessment and its evidence, how
-    fresh the data is, every metric, Amazon's figures beside ours, the ODR forecast, the state
-    timeline, the feedback triage queue and the at-risk shipments (ten rows a page)."""
+    fresh the data is, every metric with a chart of its last 90 days against its target,
+    Amazon's figures beside ours, the ODR forecast, the state timeline, the feedback triage
+    queue with its actions and the at-risk shipments (ten rows a page); analysts upload files
+    and mark triage items here."""
+    page = render_account(
+        store, caller, account, as_of, triage_page, shipments_page, uploaded=uploaded
+    )
+    return HTMLResponse(page)
+
+
+def render_account(
+    store: Store,
+    caller: Caller,
+    account: str,
+    as_of: date,
+    triage_page: int = 1,
+    shipments_page: int = 1,
+    uploaded: str | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    upload_message: str = "",
+) -> str:
     document = build_report(store, account, as_of)
     if "state" not in document["sellerhealth"]:  # nothing sold yet on that day
         replay.first_order_day(store, account, as_of)  # says so, as the CLI does
@@ -81,9 +123,16 @@ def account_page(
     meta = document["sellerhealth"]
     gaps = {(g["marketplaceId"], g["metric"], g["scope"]) for g in meta["freshness"]["notCovered"]}
     queue_page, flags_page = Page.of(len(queue), triage_page), Page.of(len(flags), shipments_page)
-    page = render(
+    return render(
         "account.html",
         title=account,
+        charts=metric_charts(store, account, as_of),
+        chart_days=TREND_DAYS,
+        marks=triage_actions.marks(store.backend, account),
+        uploaded=uploaded,
+        problems=problems or [],
+        upload_message=upload_message,
+        caller=caller,
         account=account,
         as_of=as_of,
         settings=store.account(account),
@@ -103,7 +152,6 @@ def account_page(
         flags_total=len(flags),
         moment=moment,
     )
-    return HTMLResponse(page)
 
 
 def odr_parts(document: dict[str, Any]) -> dict[tuple[str, str], dict[str, int]]:
