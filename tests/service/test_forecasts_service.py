@@ -8,13 +8,17 @@ import pytest
 from tests import state_cases as cases
 
 from sellerhealth.domain import records as r
+from sellerhealth.domain.defect_arrivals import odr_history_of_records
 from sellerhealth.domain.states import AccountState, ReviewKind
 from sellerhealth.errors import InputError, UsageError
 from sellerhealth.service.forecasts import (
+    _data,
     backtest_dict,
+    choose_marketplace,
     forecast_backtest,
     forecast_summary,
     odr_forecast,
+    stored_history,
 )
 from sellerhealth.service.whatif import WhatIfRequest, simulate
 
@@ -99,6 +103,39 @@ def test_demo_forecast_and_backtest(demo):
     document = backtest_dict(result)
     assert document["covered"] / document["cases"] == pytest.approx(document["coverage"])
     assert set(document["perHorizon"]) == {"7", "14", "30"}
+
+
+def test_the_banner_and_the_table_agree_and_back_on_target_is_for_a_channel_off_target(demo):
+    """Issue 11: the banner and the table named different first breach days, and "back on
+    target" was given for a channel that was never off target."""
+    store, as_of = demo
+    view = odr_forecast(store, "demo-seller", as_of)
+    summary = forecast_summary(view)
+    for name, channel in view.channels.items():
+        likely = [f.day for f in channel.days if f.p_breach >= 0.5]
+        warning = summary["channels"][name]["breachWarning"]
+        assert (warning["day"] if warning else None) == (likely[0].isoformat() if likely else None)
+        if channel.projected_bad_from is None:
+            assert summary["channels"][name]["backOnTarget"] is None
+            assert view.to_dict()["channels"][name]["backOnTarget"] is None
+        for f in channel.days:  # the interval holds the expected figure
+            assert f.low_defects <= f.expected_defects <= f.high_defects
+
+
+def test_the_stored_aggregates_are_the_plain_ones_from_every_record(demo, policy):
+    """Issue 9: the forecast reads counts per day and the defective orders by two indexed
+    queries; they equal the aggregates counted from every record, today and on past days
+    (what was known then: defects filed later, and later removals or decisions, unknown)."""
+    store, as_of = demo
+    market = choose_marketplace(store, "demo-seller", None)
+    for day in (as_of, as_of - timedelta(days=40), as_of - timedelta(days=150)):
+        data = _data(store, "demo-seller", market, day)
+        plain = odr_history_of_records(
+            data.orders, data.feedback, data.claims, data.chargebacks, day, policy
+        )
+        stored = stored_history(store, "demo-seller", market, day, policy)
+        assert stored == plain
+        assert stored.defective
 
 
 # --- What-if ---------------------------------------------------------------------------------

@@ -8,31 +8,32 @@ as-of day is read.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sellerhealth.domain import records as r
-from sellerhealth.domain.data import SellerData, known_at
-from sellerhealth.domain.forecast import (
-    AgedDefect,
-    AgeOut,
-    Backtest,
-    BreachWarning,
-    DelayModel,
-    ForecastDay,
-    age_out_schedule,
-    backtest,
-    breach_warning,
-    fit_delay_model,
-    forecast_odr,
+from sellerhealth.domain.age_out import AgedDefect, AgeOut, age_out_schedule
+from sellerhealth.domain.data import (
+    SellerData,
+    chargebacks_known_at,
+    claims_known_at,
+    feedback_known_at,
+    known_at,
 )
+from sellerhealth.domain.defect_arrivals import HISTORY_DAYS, OdrHistory, odr_history
+from sellerhealth.domain.forecast import BreachWarning, ForecastDay, breach_warning, forecast_odr
+from sellerhealth.domain.forecast_backtest import Backtest, backtest
 from sellerhealth.domain.headroom import Headroom, headroom_of
+from sellerhealth.domain.late_defects import DelayModel, fit_delay_model
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
 from sellerhealth.domain.odr import compute_odr
+from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.report import MarketplaceHealth
+from sellerhealth.engine.dense import Key, Series, day_number, day_of
 from sellerhealth.errors import InputError, UsageError
-from sellerhealth.service.metrics import marketplace_health, policy_for
+from sellerhealth.service.metrics import account_series, marketplace_health, policy_for
 from sellerhealth.store.store import Store
 
 LEVEL = 0.8  # the forecast interval: 80% of outcomes expected inside it
@@ -134,7 +135,7 @@ class ForecastView:
                     },
                     "breachWarning": warning_dict(c.warning),
                     "projectedBadFrom": _iso(c.projected_bad_from),
-                    "backOnTarget": _iso(c.back_on_target),
+                    "backOnTarget": _iso(c.back_on_target if c.projected_bad_from else None),
                     "forecast": [forecast_day_dict(f) for f in c.days],
                     "ageOut": [
                         {
@@ -188,7 +189,7 @@ def forecast_summary(view: ForecastView, horizons: tuple[int, ...] = HORIZONS) -
                 },
                 "breachWarning": warning_dict(c.warning),
                 "projectedBadFrom": _iso(c.projected_bad_from),
-                "backOnTarget": _iso(c.back_on_target),
+                "backOnTarget": _iso(c.back_on_target if c.projected_bad_from else None),
             }
             for name, c in view.channels.items()
         },
@@ -224,13 +225,19 @@ def warning_dict(w: BreachWarning | None) -> dict[str, Any] | None:
 
 
 def choose_marketplace(store: Store, account: str, marketplace: str | None) -> str:
-    """`marketplace` if the account sells there, else its marketplace with the most orders."""
-    found = store.backend.query(
-        "SELECT marketplace_id, COUNT(*) FROM orders WHERE account = ? GROUP BY marketplace_id "
-        "ORDER BY 2 DESC, 1",
-        (account,),
-    )
-    markets = [row[0] for row in found]
+    """`marketplace` if the account sells there, else its marketplace with the most orders.
+
+    Counted from the kept ODR `orders` counters, not the orders: each order is in exactly
+    `window` days' windows, so a marketplace's orders are the sum of its counter over the days
+    divided by the window (orders the ODR leaves out, cancelled ones under a policy that says
+    so, are not counted)."""
+    policy, series = account_series(store, account)
+    totals: dict[str, int] = {}
+    for (_, market, _, metric, part), values in series.items():
+        if (metric, part) == ("odr", "orders"):
+            total = int(values.values.sum()) // policy.odr.window_days
+            totals[market] = totals.get(market, 0) + total
+    markets = sorted(totals, key=lambda m: (-totals[m], m))
     if marketplace is None:
         if not markets:
             raise InputError(
@@ -247,7 +254,8 @@ def choose_marketplace(store: Store, account: str, marketplace: str | None) -> s
 
 
 def _data(store: Store, account: str, marketplace: str, as_of: date) -> SellerData:
-    """The account's orders in `marketplace` and their defects, as known on `as_of`."""
+    """The account's orders in `marketplace` and their defects, as known on `as_of` (every
+    record: the backtest forecasts from each past week)."""
     orders = [o for o in store.records(r.Order, account) if o.marketplace_id == marketplace]
     ids = {o.order_id for o in orders}
     data = SellerData.of(
@@ -257,6 +265,60 @@ def _data(store: Store, account: str, marketplace: str, as_of: date) -> SellerDa
         [c for c in store.records(r.Chargeback, account) if c.order_id in ids],
     )
     return known_at(data, as_of)
+
+
+def stored_history(
+    store: Store, account: str, marketplace: str, as_of: date, policy: Policy
+) -> OdrHistory:
+    """What the forecast reads, without loading every order: the orders per channel and
+    purchase day of the year before `as_of` (`orders_per_day`, from the counters), and the
+    orders of those days that have a defect record, with those records
+    (`Store.defect_records`: probed from the few defect rows)."""
+    first = as_of - timedelta(days=HISTORY_DAYS - 1)
+    _, series = account_series(store, account, policy)
+    counts = {
+        (channel, day): n
+        for channel in r.Channel
+        for day, n in orders_per_day(series, account, marketplace, channel, as_of, policy).items()
+        if day >= first
+    }
+    orders, feedback, claims, chargebacks = store.defect_records(account, first, as_of)
+    return odr_history(
+        counts,
+        [o for o in orders if o.marketplace_id == marketplace],
+        feedback_known_at(feedback, as_of),
+        claims_known_at(claims, as_of),
+        chargebacks_known_at(chargebacks, as_of),
+        as_of,
+        policy,
+        first,
+    )
+
+
+def orders_per_day(
+    series: Mapping[Key, Series],
+    account: str,
+    marketplace: str,
+    channel: r.Channel,
+    as_of: date,
+    policy: Policy,
+) -> dict[date, int]:
+    """The orders the ODR counts per purchase day up to `as_of`, from its kept `orders`
+    counter: that counter on as-of day D is the sum of the orders purchased in
+    [D - lag - window + 1, D - lag], so from one day to the next it gains the orders of
+    D - lag and loses those of D - lag - window:
+    orders(p) = value(p + lag) - value(p + lag - 1) + orders(p - window), from the counter's
+    first day on (no order before it). Exact integers, one step a day, and nothing after
+    `as_of` is read (value(p + lag) holds no order purchased after p)."""
+    found = series.get((account, marketplace, channel.value, "odr", "orders"))
+    if found is None:
+        return {}
+    lag, window = policy.odr.lag_days, policy.odr.window_days
+    counts: dict[int, int] = {}
+    for p in range(found.first - lag, day_number(as_of) + 1):
+        n = found.at(p + lag) - found.at(p + lag - 1) + counts.get(p - window, 0)
+        counts[p] = n
+    return {day_of(p): n for p, n in counts.items() if n}
 
 
 def _rate_metrics(health: Any) -> list[tuple[str, str, OdrMetric | RateMetric]]:
@@ -287,14 +349,11 @@ def odr_forecast(
         raise UsageError(f"--days: {days} is not a number of days (1 or more)")
     settings, policy = policy_for(store, account, None)
     market = choose_marketplace(store, account, marketplace)
-    data = _data(store, account, market, as_of)
-    defects = (data.feedback, data.claims, data.chargebacks)
+    history = stored_history(store, account, market, as_of, policy)
     business = settings.is_business
-    model = fit_delay_model(data.orders, *defects, as_of, policy)
-    forecast = forecast_odr(
-        model, data.orders, *defects, as_of, policy, business, days=days, level=LEVEL
-    )
-    ages = age_out_schedule(data.orders, *defects, as_of, policy, business)
+    model = fit_delay_model(history, policy)
+    forecast = forecast_odr(model, history, policy, business, days=days, level=LEVEL)
+    ages = age_out_schedule(history, policy, business)
     health = next(
         (
             h

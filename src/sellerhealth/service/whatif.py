@@ -20,7 +20,7 @@ from typing import Any
 from sellerhealth.domain import records as r
 from sellerhealth.domain.appeals import Appeal
 from sellerhealth.domain.data import SellerData, known_at
-from sellerhealth.domain.forecast import trailing_daily_orders
+from sellerhealth.domain.defect_arrivals import trailing_daily_orders
 from sellerhealth.domain.states import StateSnapshot
 from sellerhealth.domain.whatif import (
     WHATIF_PREFIX,
