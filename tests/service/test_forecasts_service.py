@@ -11,12 +11,11 @@ from sellerhealth.domain import records as r
 from sellerhealth.domain.defect_arrivals import odr_history_of_records
 from sellerhealth.domain.states import AccountState, ReviewKind
 from sellerhealth.errors import InputError, UsageError
+from sellerhealth.service.forecast_views import backtest_dict, forecast_summary
 from sellerhealth.service.forecasts import (
     _data,
-    backtest_dict,
     choose_marketplace,
     forecast_backtest,
-    forecast_summary,
     odr_forecast,
     stored_history,
 )

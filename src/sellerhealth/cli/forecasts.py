@@ -29,7 +29,7 @@ from sellerhealth.cli.states import (
 )
 from sellerhealth.domain.records import Channel
 from sellerhealth.errors import UsageError
-from sellerhealth.service import forecasts, whatif
+from sellerhealth.service import forecast_views, forecasts, whatif
 
 MarketplaceOption = Annotated[
     str | None,
@@ -61,7 +61,7 @@ def forecast(
         account = account_of(store, account)
         if backtest:
             result = forecasts.forecast_backtest(store, account, day, marketplace)
-            document = forecasts.backtest_dict(result)
+            document = forecast_views.backtest_dict(result)
         else:
             view = forecasts.odr_forecast(store, account, day, days, marketplace)
     if backtest:
@@ -105,7 +105,7 @@ def forecast(
     _print_age_out(view)
 
 
-def print_forecast_summary(view: forecasts.ForecastView) -> None:
+def print_forecast_summary(view: forecast_views.ForecastView) -> None:
     """Per channel: today's ODR, the expected one in 7/14/30 days, the breach warning."""
     for name, c in view.channels.items():
         now = Text.assemble(
@@ -134,7 +134,7 @@ def print_forecast_summary(view: forecasts.ForecastView) -> None:
             out.print(Text(f"  no breach expected in {view.horizon} days", style="green"))
 
 
-def _print_headroom(view: forecasts.ForecastView) -> None:
+def _print_headroom(view: forecast_views.ForecastView) -> None:
     table = Table(title=f"Headroom as of {view.as_of}", title_justify="left")
     for name in (
         "Metric",
@@ -160,7 +160,7 @@ def _print_headroom(view: forecasts.ForecastView) -> None:
     out.print(table)
 
 
-def _print_age_out(view: forecasts.ForecastView) -> None:
+def _print_age_out(view: forecast_views.ForecastView) -> None:
     table = Table(title="Counted defects and the day each leaves the window", title_justify="left")
     for name in ("Order", "Channel", "Defect", "Purchased", "Leaves window on"):
         table.add_column(name)
@@ -175,7 +175,7 @@ def _print_age_out(view: forecasts.ForecastView) -> None:
         out.print(f"{c.channel}: {age_out_sentence(c, view.as_of)}")
 
 
-def age_out_sentence(c: forecasts.ChannelForecast, as_of: date) -> str:
+def age_out_sentence(c: forecast_views.ChannelForecast, as_of: date) -> str:
     """When the known defects alone take the channel BAD, and when it is back on target."""
     back = f"back on target from {c.back_on_target}" if c.back_on_target else "not back on target"
     if c.projected_bad_from is None:

@@ -9,12 +9,11 @@ as-of day is read.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sellerhealth.domain import records as r
-from sellerhealth.domain.age_out import AgedDefect, AgeOut, age_out_schedule
+from sellerhealth.domain.age_out import AgeOut, age_out_schedule
 from sellerhealth.domain.data import (
     SellerData,
     chargebacks_known_at,
@@ -23,138 +22,27 @@ from sellerhealth.domain.data import (
     known_at,
 )
 from sellerhealth.domain.defect_arrivals import HISTORY_DAYS, OdrHistory, odr_history
-from sellerhealth.domain.forecast import BreachWarning, ForecastDay, breach_warning, forecast_odr
+from sellerhealth.domain.forecast import breach_warning, forecast_odr
 from sellerhealth.domain.forecast_backtest import Backtest, backtest
-from sellerhealth.domain.headroom import Headroom, headroom_of
-from sellerhealth.domain.late_defects import DelayModel, fit_delay_model
+from sellerhealth.domain.headroom import headroom_of
+from sellerhealth.domain.late_defects import fit_delay_model
 from sellerhealth.domain.metrics import OdrMetric, RateMetric, Status
 from sellerhealth.domain.odr import compute_odr
 from sellerhealth.domain.policy import Policy
 from sellerhealth.domain.report import MarketplaceHealth
 from sellerhealth.engine.dense import Key, Series, day_number, day_of
 from sellerhealth.errors import InputError, UsageError
+from sellerhealth.service.forecast_views import (
+    HORIZONS,
+    ChannelForecast,
+    ForecastView,
+    MetricHeadroom,
+)
 from sellerhealth.service.metrics import account_series, marketplace_health, policy_for
 from sellerhealth.store.store import Store
 
 LEVEL = 0.8  # the forecast interval: 80% of outcomes expected inside it
-HORIZONS = (7, 14, 30)  # the backtest's horizons, in days after the forecast day
 BACKTEST_STEP = 7  # days between two backtest forecast days
-
-# What the items of each rate metric are, for the headroom sentences.
-ITEMS = {
-    "orderDefectRate": "orders",
-    "lateShipmentRate": "orders",
-    "preFulfillmentCancellationRate": "orders",
-    "validTrackingRate": "shipments",
-    "unitOnTimeDeliveryRate": "units",
-    "contactResponse": "messages",
-}
-
-
-@dataclass(frozen=True)
-class MetricHeadroom:
-    """One rate metric of the report as of D and its headroom."""
-
-    metric: str
-    scope: str
-    headroom: Headroom
-
-    @property
-    def items(self) -> str:
-        return ITEMS.get(self.metric, "items")
-
-    def to_dict(self) -> dict[str, Any]:
-        h = self.headroom
-        return {
-            "metric": self.metric,
-            "scope": self.scope,
-            "items": self.items,
-            "numerator": h.numerator,
-            "denominator": h.denominator,
-            "rate": h.rate,
-            "target": h.target,
-            "condition": str(h.condition),
-            "status": str(h.status),
-            "extraDefectsBeforeBad": h.extra_defects_before_bad,
-            "extraDefectiveNewItemsBeforeBad": h.extra_defective_new_items_before_bad,
-            "cleanItemsToRecover": h.clean_orders_to_recover,
-            "defectsToRemoveToRecover": h.defects_to_remove_to_recover,
-        }
-
-
-@dataclass(frozen=True)
-class ChannelForecast:
-    """One channel: today's ODR, the next days, the first likely breach, the age-out."""
-
-    channel: r.Channel
-    current: OdrMetric
-    days: tuple[ForecastDay, ...]
-    warning: BreachWarning | None
-    back_on_target: date | None  # from this day on GOOD (see `_back_on_target`)
-    age_out: tuple[AgedDefect, ...]
-    projected_bad_from: date | None = None  # first BAD day from the known defects alone
-
-    def day(self, n: int, as_of: date) -> ForecastDay | None:
-        """The forecast `n` days after `as_of`, if there is one."""
-        return next((f for f in self.days if (f.day - as_of).days == n), None)
-
-
-@dataclass(frozen=True)
-class ForecastView:
-    account: str
-    as_of: date
-    marketplace_id: str
-    horizon: int
-    level: float
-    channels: dict[str, ChannelForecast]  # "afn", "mfn"
-    warnings: dict[str, BreachWarning | None]  # "afn", "mfn": the first likely breach
-    headroom: list[MetricHeadroom]
-    model: DelayModel = field(compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "account": self.account,
-            "asOf": self.as_of.isoformat(),
-            "marketplaceId": self.marketplace_id,
-            "days": self.horizon,
-            "level": self.level,
-            "maturityDays": self.model.maturity_days,
-            "channels": {
-                name: {
-                    "current": {
-                        "rate": c.current.rate,
-                        "defectiveOrders": c.current.defective_orders,
-                        "orderCount": c.current.order_count,
-                        "status": str(c.current.status),
-                        "target": c.current.target,
-                    },
-                    "model": {
-                        "pUltimate": self.model.channels[c.channel].p_ultimate,
-                        "matureOrders": self.model.channels[c.channel].mature_orders,
-                        "matureDefective": self.model.channels[c.channel].mature_defective,
-                    },
-                    "breachWarning": warning_dict(c.warning),
-                    "projectedBadFrom": _iso(c.projected_bad_from),
-                    "backOnTarget": _iso(c.back_on_target if c.projected_bad_from else None),
-                    "forecast": [forecast_day_dict(f) for f in c.days],
-                    "ageOut": [
-                        {
-                            "orderId": a.order_id,
-                            "kinds": list(a.kinds),
-                            "purchaseDate": a.purchase_date.isoformat(),
-                            "leavesWindowOn": a.leaves_window_on.isoformat(),
-                        }
-                        for a in c.age_out
-                    ],
-                }
-                for name, c in self.channels.items()
-            },
-            "headroom": [h.to_dict() for h in self.headroom],
-        }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 def _back_on_target(ages: AgeOut, channel: r.Channel) -> tuple[date | None, date | None]:
@@ -169,59 +57,6 @@ def _back_on_target(ages: AgeOut, channel: r.Channel) -> tuple[date | None, date
     after = days[bad[-1] + 1 :]
     back = after[0].day if after and after[0].status is Status.GOOD else None
     return days[bad[0]].day, back
-
-
-def forecast_summary(view: ForecastView, horizons: tuple[int, ...] = HORIZONS) -> dict[str, Any]:
-    """The short form: per channel, today's ODR, the expected one `horizons` days ahead with
-    its interval, and the breach warning."""
-    return {
-        "asOf": view.as_of.isoformat(),
-        "marketplaceId": view.marketplace_id,
-        "level": view.level,
-        "channels": {
-            name: {
-                "rate": c.current.rate,
-                "status": str(c.current.status),
-                "expected": {
-                    str(n): forecast_day_dict(f)
-                    for n in horizons
-                    if (f := c.day(n, view.as_of)) is not None
-                },
-                "breachWarning": warning_dict(c.warning),
-                "projectedBadFrom": _iso(c.projected_bad_from),
-                "backOnTarget": _iso(c.back_on_target if c.projected_bad_from else None),
-            }
-            for name, c in view.channels.items()
-        },
-    }
-
-
-def forecast_day_dict(f: ForecastDay) -> dict[str, Any]:
-    return {
-        "day": f.day.isoformat(),
-        "expectedRate": f.expected_rate,
-        "low": f.low,
-        "high": f.high,
-        "orderCount": f.order_count,
-        "knownDefects": f.known_defects,
-        "expectedDefects": f.expected_defects,
-        "pBreach": f.p_breach,
-        "target": f.target,
-    }
-
-
-def warning_dict(w: BreachWarning | None) -> dict[str, Any] | None:
-    if w is None:
-        return None
-    return {
-        "day": w.day.isoformat(),
-        "channel": str(w.channel),
-        "probability": w.probability,
-        "expectedRate": w.expected_rate,
-        "low": w.low,
-        "high": w.high,
-        "target": w.target,
-    }
 
 
 def choose_marketplace(store: Store, account: str, marketplace: str | None) -> str:
@@ -412,23 +247,3 @@ def forecast_backtest(
         step=BACKTEST_STEP,
         level=LEVEL,
     )
-
-
-def backtest_dict(result: Backtest) -> dict[str, Any]:
-    return {
-        "coverage": result.coverage,
-        "cases": result.cases,
-        "covered": sum(c.covered for c in result.results),
-        "level": result.level,
-        "start": result.start.isoformat() if result.start else None,
-        "end": result.end.isoformat() if result.end else None,
-        "perHorizon": {
-            str(h): {
-                "cases": s.cases,
-                "covered": s.covered,
-                "coverage": s.coverage,
-                "meanAbsError": s.mean_abs_error,
-            }
-            for h, s in result.per_horizon.items()
-        },
-    }

@@ -7,14 +7,14 @@ from datetime import date
 from typing import Any
 
 from sellerhealth.domain.report import build_report
-from sellerhealth.service import forecasts, replay, states
+from sellerhealth.service import forecast_views, forecasts, replay, states
 from sellerhealth.service.freshness import freshness, mark_report
 from sellerhealth.service.metrics import marketplace_health, policy_for
 from sellerhealth.store.store import Store
 
 
 def report(
-    store: Store, account: str, as_of: date, forecast: forecasts.ForecastView | None = None
+    store: Store, account: str, as_of: date, forecast: forecast_views.ForecastView | None = None
 ) -> dict[str, Any]:
     """The report document for one account as of `as_of` (nothing is written to the store);
     pass the ODR `forecast` if the caller already has it."""
@@ -37,7 +37,7 @@ def report(
     forecast = forecast or forecasts.odr_forecast(store, account, as_of)
     extra = {
         "state": {**status.to_dict(), "timeline": timeline},
-        "forecast": forecasts.forecast_summary(forecast),
+        "forecast": forecast_views.forecast_summary(forecast),
     }
     document = build_report(
         settings, as_of, policy, healths, snapshot, status.amazon_equivalent, extra, at_snapshot

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from sellerhealth.service import forecasts, metrics, shipments, states
+from sellerhealth.service import forecast_views, forecasts, metrics, shipments, states
 from sellerhealth.service.freshness import freshness, mark_rows, status_document
 from sellerhealth.service.portfolio import portfolio as portfolio_lines
 from sellerhealth.service.report import report as build_report
@@ -96,7 +96,7 @@ def at_risk_shipments(store: StoreDep, account: AccountDep, as_of: AsOfQuery = N
 @router.get("/accounts/{account}/forecast")
 def forecast(store: StoreDep, account: AccountDep, as_of: AsOfDep) -> Json:
     """The ODR per channel 7, 14 and 30 days ahead with its interval and the breach warning."""
-    return forecasts.forecast_summary(forecasts.odr_forecast(store, account, as_of))
+    return forecast_views.forecast_summary(forecasts.odr_forecast(store, account, as_of))
 
 
 @router.get("/accounts/{account}/reconcile")
